@@ -1,0 +1,127 @@
+"""Opening a workspace for a user: the object every domain function receives.
+
+A :class:`WorkspaceSession` bundles the workspace's database, who is acting and their role.
+Every cxcore function that writes takes one and calls :meth:`WorkspaceSession.require` first,
+so the permission check holds whatever the UI shows or hides.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from cxcore import storage
+from cxcore.accounts import SYSTEM, Accounts, WorkspaceInfo, now_iso, role_at_least
+from cxcore.errors import PermissionDenied
+
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+ROLE_VERBS = {"viewer": "view", "editor": "edit", "owner": "manage"}
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every pending workspace migration, in order (upgrades an older file in place)."""
+    from cxcore.schema import migration_sets
+
+    for mset in migration_sets():
+        mset.apply(db)
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Connect to a workspace file, migrating it once per process."""
+    db = storage.connect(path)
+    key = str(Path(path).resolve())
+    if key not in _migrated:
+        with _migrate_lock:
+            if key not in _migrated:
+                migrate(db)
+                _migrated.add(key)
+    return db
+
+
+def initialise(path: str | Path, name: str) -> None:
+    """Create a workspace file with the full schema and its name recorded inside it."""
+    db = open_db(path)
+    db["settings"].upsert({"key": "name", "value": name}, pk="key")
+    db.close()
+
+
+@dataclass
+class WorkspaceSession:
+    """A user acting in one workspace."""
+
+    db: sqlite_utils.Database
+    info: WorkspaceInfo
+    username: str
+    role: str
+
+    @property
+    def can_edit(self) -> bool:
+        """True for editors and owners."""
+        return role_at_least(self.role, "editor")
+
+    @property
+    def is_owner(self) -> bool:
+        """True for owners."""
+        return role_at_least(self.role, "owner")
+
+    def require(self, needed: str = "editor") -> None:
+        """Raise :class:`PermissionDenied` unless the user's role grants ``needed``."""
+        if not role_at_least(self.role, needed):
+            raise PermissionDenied(
+                f"Your role in '{self.info.name}' is {self.role}: you can't "
+                f"{ROLE_VERBS[needed]} here. Ask the workspace's owner for {needed} rights.")
+
+    def log(self, action: str, entity: str, entity_id: Any = None, detail: Any = None) -> None:
+        """Record who did what and when, in the workspace's activity log."""
+        self.db["activity"].insert({
+            "at": now_iso(), "username": self.username, "action": action, "entity": entity,
+            "entity_id": None if entity_id is None else str(entity_id),
+            "detail": None if detail is None else (
+                detail if isinstance(detail, str) else json.dumps(detail, default=str)),
+        })
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """A workspace setting (stored as JSON), or ``default``."""
+        row = self.db.execute("select value from settings where key = ?", [key]).fetchone()
+        if row is None:
+            return default
+        try:
+            return json.loads(row[0])
+        except (TypeError, ValueError):
+            return row[0]
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a workspace setting (editors and owners)."""
+        self.require("editor")
+        self.db["settings"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
+        self.log("set", "setting", key, value)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+
+def open_session(accounts: Accounts, workspace_id: int, username: str) -> WorkspaceSession:
+    """Open workspace ``workspace_id`` as ``username``; raises NotFound for non-members."""
+    info = accounts.get_workspace(workspace_id, username)
+    role = info.role if username != SYSTEM else "owner"
+    return WorkspaceSession(db=open_db(info.path), info=info, username=username, role=role)
+
+
+def counts(session: WorkspaceSession) -> dict[str, int]:
+    """How many records of each kind the workspace holds (tables that exist only)."""
+    names = set(session.db.table_names())
+    wanted = ["customers", "revenue_events", "responses", "pulse", "interviews", "journeys",
+              "actions"]
+    out = {}
+    for table in wanted:
+        if table in names:
+            out[table] = session.db.execute(f"select count(*) from [{table}]").fetchone()[0]
+    return out
