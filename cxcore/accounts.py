@@ -80,8 +80,12 @@ def password_problem(password: str) -> str | None:
 
 
 def hash_password(password: str) -> str:
-    """A bcrypt hash of ``password`` (the format streamlit-authenticator checks against)."""
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=12)).decode()
+    """A bcrypt hash of ``password`` (the format streamlit-authenticator checks against).
+
+    Cost 12 by default; ``CX_BCRYPT_ROUNDS`` lowers it for test suites (never below 4).
+    """
+    rounds = max(4, int(os.environ.get("CX_BCRYPT_ROUNDS", "12")))
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=rounds)).decode()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils.migrations import Migrations
 
-from cxcore import customer_data, journeys, workspace_core
+from cxcore import customer_data, journeys, scorecard, workspace_core
 
 
 def migration_sets() -> list[Migrations]:
@@ -19,4 +19,5 @@ def migration_sets() -> list[Migrations]:
         workspace_core.migrations,
         journeys.migrations,
         customer_data.migrations,
+        scorecard.migrations,
     ]

@@ -125,3 +125,26 @@ def counts(session: WorkspaceSession) -> dict[str, int]:
         if table in names:
             out[table] = session.db.execute(f"select count(*) from [{table}]").fetchone()[0]
     return out
+
+
+def next_steps(session: WorkspaceSession, table_counts: dict[str, int] | None = None) -> list[str]:
+    """Plain-language suggestions for what to do next, from what the workspace holds."""
+    c = table_counts if table_counts is not None else counts(session)
+    steps = []
+    if not c.get("interviews"):
+        steps.append("Talk to a few customers and frontline employees, and log each "
+                     "conversation in the Interview log.")
+    if not c.get("journeys"):
+        steps.append("Map one important customer journey in Journey health: the steps the "
+                     "customer takes and who they deal with at each, above and below the line "
+                     "of visibility.")
+    if not c.get("responses"):
+        steps.append("Import survey responses (NPS, CSAT or effort) in Import data to measure "
+                     "how customers feel.")
+    if not c.get("customers"):
+        steps.append("Import your customer list with start dates and revenue, so the scorecard "
+                     "can show retention, churn and lifetime value next to the scores.")
+    if not steps:
+        steps.append("Review the Scorecard with your team and turn red journey parts into "
+                     "actions with an owner and a due date.")
+    return steps

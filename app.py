@@ -1,0 +1,53 @@
+"""Entry point: ``streamlit run app.py``.
+
+Page config, the sign-in gate, the sidebar (workspace picker, user menu) and the navigation over
+the files in ``pages/``. Every page also guards itself (see ``cxui.shell.page_session``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from cxui import navigation, shell
+
+st.set_page_config(page_title="CX program dashboard", page_icon=":material/favorite:",
+                   layout="wide")
+
+username = shell.require_user()
+acc = shell.accounts()
+user = acc.get_user(username)
+
+with st.sidebar:
+    workspaces = acc.list_workspaces(username)
+    ws_id = shell.current_workspace_id(username)
+    role = None
+    if workspaces:
+        names = {w.id: w.name for w in workspaces}
+        ids = list(names)
+        st.selectbox("Workspace", ids, key="workspace_id",
+                     format_func=lambda i: names[i])
+        role = next(w.role for w in workspaces if w.id == st.session_state["workspace_id"])
+        st.caption(f"Your role here: **{role}**")
+    else:
+        st.caption("No workspace yet.")
+
+pages = {
+    section: [st.Page(spec.path, title=spec.title, icon=spec.icon,
+                      default=spec.path == "pages/home.py")
+              for spec in specs if Path(spec.path).exists()]  # TEMP while pages land
+    for section, specs in navigation.pages_for_role(role).items()
+}
+nav = st.navigation(pages)
+
+with st.sidebar:
+    st.divider()
+    st.caption(f"Signed in as **{shell.esc(user['name'])}** ({shell.esc(username)})")
+    if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+        shell.sign_out()
+        st.success("You are signed out.")
+        st.button("Sign in again")
+        st.stop()
+
+nav.run()

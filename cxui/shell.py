@@ -1,0 +1,252 @@
+"""The Streamlit helpers every page shares: the sign-in gate, the current workspace, messages.
+
+Every page begins with ``session = shell.page_session()``. That call is the gate: it works the
+same whether the page was reached through ``app.py``'s navigation or served directly by its URL
+(which Streamlit does for files in ``pages/`` until some session has run ``st.navigation``), so no
+page can show data to a visitor who has not signed in.
+
+Sign-in uses streamlit-authenticator: its cookie (signed with a key kept outside the repository),
+its login controller, logout button and change-password form. The sign-in form itself is drawn
+here with keyed widgets so empty fields and wrong credentials get their own clear messages.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities import Validator
+
+from cxcore import storage
+from cxcore import workspace as wsmod
+from cxcore.accounts import Accounts, password_problem, role_at_least
+from cxcore.errors import CXError, NotFound, ValidationError
+
+COOKIE_NAME = "cx_dashboard_session"
+AUTH_KEYS = ("authentication_status", "username", "name")
+
+
+class PasswordPolicy(Validator):
+    """Makes the change-password form apply the same rule as :mod:`cxcore.accounts`."""
+
+    def validate_password(self, password: str) -> bool:
+        return password_problem(password) is None
+
+    def diagnose_password(self, password: str) -> str:
+        return f"The new password {password_problem(password) or 'is fine'}."
+
+
+@st.cache_resource(show_spinner=False)
+def _accounts_for(root: str) -> Accounts:
+    return Accounts.open(root)
+
+
+def accounts() -> Accounts:
+    """The accounts database for this server's data folder (one shared connection)."""
+    return _accounts_for(str(storage.data_dir()))
+
+
+def esc(text: Any) -> str:
+    """Escape user text for markdown: markdown syntax and HTML are shown literally.
+
+    Each markdown punctuation character gets a backslash; ``&``, ``<`` and ``>`` become HTML
+    entities, so no user text can add links, images, emphasis or tags to a page.
+    """
+    out = "" if text is None else str(text)
+    out = re.sub(r"([\\`*_{}\[\]()#+\-.!|~$:])", r"\\\1", out)
+    return html.escape(out, quote=False).replace("\n", "  \n")
+
+
+def show_error(exc: Exception) -> None:
+    """Show a cxcore error as a message a person can act on."""
+    if isinstance(exc, ValidationError):
+        lines = "\n".join(f"- {esc(p)}" for p in exc.problems[:50])
+        more = f"\n- … and {len(exc.problems) - 50} more" if len(exc.problems) > 50 else ""
+        st.error(f"Nothing was saved:\n{lines}{more}")
+    else:
+        st.error(esc(str(exc)))
+
+
+def run_action(fn: Callable[[], Any], success: str | None = None) -> Any:
+    """Call a cxcore write; show its error instead of a traceback. Returns its result or None."""
+    try:
+        result = fn()
+    except CXError as exc:
+        show_error(exc)
+        return None
+    if success:
+        st.toast(success)
+    return result
+
+
+def cache_key(session: wsmod.WorkspaceSession) -> tuple:
+    """A hashable token that changes whenever the workspace file is written; pass it to
+    ``@st.cache_data`` functions so their results refresh after any change."""
+    return (str(session.info.path), storage.file_version(session.info.path))
+
+
+# ---- sign-in -------------------------------------------------------------------------------------
+
+def authenticator(acc: Accounts) -> stauth.Authenticate:
+    """A streamlit-authenticator object over the current users.
+
+    Make at most one per script run: it mounts the cookie component, whose key must be unique.
+    The gate makes it only while nobody is signed in; sign-out and password change make their own.
+    """
+    return stauth.Authenticate(
+        acc.credentials(), cookie_name=COOKIE_NAME, cookie_key=acc.cookie_key(),
+        cookie_expiry_days=acc.cookie_expiry_days(), auto_hash=False,
+        validator=PasswordPolicy())
+
+
+def _clear_sign_in() -> None:
+    for key in AUTH_KEYS:
+        st.session_state[key] = None
+    st.session_state.pop("workspace_id", None)
+
+
+def current_user() -> str | None:
+    """The signed-in, still-enabled username, or None."""
+    username = st.session_state.get("username")
+    if not (st.session_state.get("authentication_status") and username):
+        return None
+    user = accounts().get_user(username)
+    if user is None or user["disabled"]:
+        _clear_sign_in()
+        return None
+    return username
+
+
+def _create_owner_form(acc: Accounts) -> None:
+    st.title("Welcome to the CX program dashboard")
+    st.write("No one has an account yet. Create the owner account: it will be the administrator, "
+             "able to create workspaces and invite colleagues or clients.")
+    with st.form("create_owner"):
+        username = st.text_input("Username", key="owner_username",
+                                 help="2-32 characters: letters, digits, '.', '_' or '-'.")
+        name = st.text_input("Your name", key="owner_name")
+        email = st.text_input("Email (optional)", key="owner_email")
+        password = st.text_input("Password", type="password", key="owner_password",
+                                 help="At least 8 characters.")
+        repeat = st.text_input("Repeat password", type="password", key="owner_repeat")
+        submitted = st.form_submit_button("Create owner account", type="primary")
+    if submitted:
+        if password != repeat:
+            st.error("The two passwords do not match.")
+            return
+        try:
+            acc.create_user(username, password, name=name, email=email)
+        except CXError as exc:
+            show_error(exc)
+            return
+        st.success("Owner account created. Sign in below.")
+        st.rerun()
+
+
+def _sign_in_form(acc: Accounts) -> None:
+    auth = authenticator(acc)
+    # Resume a session from the signed cookie, exactly as the library's own login() does.
+    token = auth.cookie_controller.get_cookie()
+    if token:
+        try:
+            auth.authentication_controller.login(token=token)
+        except stauth.LoginError:
+            auth.cookie_controller.delete_cookie()
+    if current_user():
+        return
+    form_area = st.empty()
+    with form_area.container():
+        st.title("Sign in")
+        st.caption("CX program dashboard")
+        with st.form("sign_in"):
+            username = st.text_input("Username", key="sign_in_username")
+            password = st.text_input("Password", type="password", key="sign_in_password")
+            submitted = st.form_submit_button("Sign in", type="primary")
+        message = st.empty()
+    if not submitted:
+        return
+    username = username.strip().lower()
+    if not username or not password:
+        missing = [n for n, v in (("username", username), ("password", password)) if not v]
+        message.error(f"Enter your {' and '.join(missing)}.")
+        return
+    try:
+        ok = auth.authentication_controller.login(username, password)
+    except stauth.LoginError as exc:
+        message.error(str(exc))
+        return
+    if not ok:
+        # One message for an unknown user and a wrong password: do not reveal which usernames exist.
+        message.error("Unknown username or wrong password.")
+        return
+    st.session_state["logout"] = False
+    form_area.empty()
+    # No st.rerun() here: the cookie component must stay mounted long enough to store the cookie.
+    auth.cookie_controller.set_cookie()
+
+
+def require_user() -> str:
+    """The signed-in username; otherwise draw the sign-in (or create-owner) screen and stop."""
+    username = current_user()
+    if username:
+        return username
+    acc = accounts()
+    if not acc.has_users():
+        _create_owner_form(acc)
+    else:
+        _sign_in_form(acc)
+    username = current_user()
+    if not username:
+        st.stop()
+    return username
+
+
+def sign_out() -> None:
+    """Sign the current user out (clears the cookie and the session's sign-in state)."""
+    auth = authenticator(accounts())
+    if st.session_state.get("authentication_status"):
+        auth.logout(location="unrendered")
+    _clear_sign_in()
+
+
+# ---- workspace ----------------------------------------------------------------------------------
+
+def current_workspace_id(username: str) -> int | None:
+    """The selected workspace id, defaulting to the user's first workspace."""
+    acc = accounts()
+    available = acc.list_workspaces(username)
+    ids = [w.id for w in available]
+    chosen = st.session_state.get("workspace_id")
+    if chosen not in ids:
+        chosen = ids[0] if ids else None
+        st.session_state["workspace_id"] = chosen
+    return chosen
+
+
+def page_session(min_role: str = "viewer") -> wsmod.WorkspaceSession:
+    """Gate for every page: a signed-in user with a workspace open, at least ``min_role``.
+
+    Otherwise shows the sign-in form, or a hint to create/choose a workspace, or a permission
+    message, and stops the script before the page reads anything.
+    """
+    username = require_user()
+    ws_id = current_workspace_id(username)
+    if ws_id is None:
+        st.info("You are not in any workspace yet. Create one on the **Workspaces** page, or ask "
+                "a workspace owner to invite you.")
+        st.stop()
+    try:
+        session = wsmod.open_session(accounts(), ws_id, username)
+    except NotFound as exc:
+        st.session_state.pop("workspace_id", None)
+        show_error(exc)
+        st.stop()
+    if not role_at_least(session.role, min_role):
+        st.warning(f"This page needs the {min_role} role; yours in "
+                   f"'{session.info.name}' is {session.role}.")
+        st.stop()
+    return session

@@ -1,0 +1,129 @@
+"""Workspaces: create, load the demo, rename, archive, delete, members; users for admins."""
+
+import streamlit as st
+
+from cxcore import demo
+from cxcore.accounts import ROLES
+from cxui import shell
+
+username = shell.require_user()
+acc = shell.accounts()
+is_admin = acc.is_admin(username)
+
+st.title("Workspaces")
+st.caption("One workspace per business or client engagement. Each is a separate SQLite file.")
+
+mine = acc.list_workspaces(username, include_archived=True)
+if mine:
+    st.dataframe(
+        [{"Workspace": w.name, "Your role": w.role, "Archived": "yes" if w.archived else ""}
+         for w in mine],
+        hide_index=True, width="stretch")
+else:
+    st.info("You have no workspace yet. Create one below, or load the demo to look around.")
+
+new_col, demo_col = st.columns(2)
+with new_col, st.form("create_workspace", clear_on_submit=True):
+    st.subheader("New workspace")
+    name = st.text_input("Name", max_chars=80, placeholder="e.g. Acme Dental (client)")
+    if st.form_submit_button("Create workspace", type="primary"):
+        info = shell.run_action(lambda: acc.create_workspace(name, by=username),
+                                success="Workspace created.")
+        if info:
+            st.session_state["workspace_id"] = info.id
+            st.rerun()
+with demo_col:
+    st.subheader("Demo")
+    st.write("A fictional appliance shop with two years of customers, revenue, surveys, "
+             "interviews and a journey map, to see every page with real-looking data.")
+    if st.button("Load demo workspace", icon=":material/science:"):
+        with st.spinner("Building the demo business…"):
+            info = shell.run_action(lambda: demo.create_demo_workspace(acc, owner=username))
+        if info:
+            st.session_state["workspace_id"] = info.id
+            st.rerun()
+
+owned = [w for w in mine if w.role == "owner"] if not is_admin else mine
+if owned:
+    st.divider()
+    st.header("Manage a workspace")
+    names = {w.id: w for w in owned}
+    current = st.session_state.get("workspace_id")
+    ids = list(names)
+    ws_id = st.selectbox("Workspace to manage", ids,
+                         index=ids.index(current) if current in ids else 0,
+                         format_func=lambda i: names[i].name, key="manage_ws")
+    ws = names[ws_id]
+    settings_tab, members_tab, danger_tab = st.tabs(["Settings", "Members", "Archive or delete"])
+    with settings_tab:
+        with st.form("rename"):
+            new_name = st.text_input("Name", value=ws.name, max_chars=80)
+            if st.form_submit_button("Rename"):
+                shell.run_action(lambda: acc.rename_workspace(ws.id, new_name, by=username),
+                                 success="Renamed.")
+        if ws.path.exists():
+            st.download_button(
+                "Download the workspace file (SQLite)", data=ws.path.read_bytes(),
+                file_name=ws.path.name, mime="application/vnd.sqlite3",
+                help="The whole workspace in one file, to hand to a client or keep as a backup.")
+    with members_tab:
+        members = acc.list_members(ws.id, by=username)
+        st.dataframe(members, hide_index=True, width="stretch",
+                     column_config={"added_at": "Added", "added_by": "Added by"})
+        with st.form("add_member", clear_on_submit=True):
+            c1, c2 = st.columns([2, 1])
+            member = c1.text_input("Username", help="The person needs an account first "
+                                   "(an administrator adds it below).")
+            role = c2.selectbox("Role", ROLES, index=0,
+                                help="viewer: reads · editor: adds and changes data · "
+                                     "owner: members, settings, delete")
+            if st.form_submit_button("Add or change member"):
+                shell.run_action(lambda: acc.set_member(ws.id, member, role, by=username),
+                                 success="Member saved.")
+        removable = [m["username"] for m in members if m["username"] != username]
+        if removable:
+            who = st.selectbox("Remove a member", removable, index=None, placeholder="Choose…")
+            if who and st.button(f"Remove {who}"):
+                shell.run_action(lambda: acc.remove_member(ws.id, who, by=username),
+                                 success="Member removed.")
+    with danger_tab:
+        if ws.archived:
+            if st.button("Restore from archive"):
+                shell.run_action(lambda: acc.set_archived(ws.id, False, by=username),
+                                 success="Restored.")
+        elif st.button("Archive", help="Hides it from the picker; nothing is deleted."):
+            shell.run_action(lambda: acc.set_archived(ws.id, True, by=username),
+                             success="Archived.")
+        st.markdown("**Delete for good.** This removes the workspace file and every record in "
+                    "it. Download the file first if you may need it.")
+        with st.form("delete_ws", clear_on_submit=True):
+            confirm = st.text_input("Type the workspace's name to confirm")
+            if st.form_submit_button("Delete workspace", type="primary"):
+                done = shell.run_action(
+                    lambda: acc.delete_workspace(ws.id, by=username, confirm_name=confirm) or True)
+                if done:
+                    st.session_state.pop("workspace_id", None)
+                    st.rerun()
+
+if is_admin:
+    st.divider()
+    st.header("People (administrator)")
+    st.dataframe(acc.list_users(), hide_index=True, width="stretch",
+                 column_config={"username": "Username", "name": "Name", "email": "Email",
+                                "is_admin": st.column_config.CheckboxColumn("Administrator"),
+                                "disabled": st.column_config.CheckboxColumn("Disabled"),
+                                "created_at": "Added"})
+    with st.form("add_user", clear_on_submit=True):
+        st.subheader("Add a person")
+        c1, c2 = st.columns(2)
+        new_user = c1.text_input("Username")
+        full_name = c2.text_input("Name")
+        email = c1.text_input("Email (optional)")
+        first_password = c2.text_input("First password", type="password",
+                                       help="Share it privately; they can change it under "
+                                            "Account.")
+        make_admin = st.checkbox("Administrator")
+        if st.form_submit_button("Add person"):
+            shell.run_action(lambda: acc.create_user(
+                new_user, first_password, name=full_name, email=email, by=username,
+                is_admin=make_admin), success="Person added. Now add them to a workspace.")

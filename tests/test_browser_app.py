@@ -1,0 +1,107 @@
+"""Browser tests of the app shell: Playwright driving Debian's Chromium against `streamlit run`."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxcore import demo
+from cxcore.accounts import Accounts
+from cxui.navigation import SECTIONS
+
+from .browser_support import (
+    browser_page,
+    errors_shown,
+    screenshot,
+    streamlit_server,
+    wait_for_app,
+)
+
+pytestmark = pytest.mark.browser
+
+ALL_PAGES = [spec for specs in SECTIONS.values() for spec in specs]
+DATA_SELECTORS = ("[data-testid='stDataFrame']", "[data-testid='stTable']",
+                  "[data-testid='stMetric']", "[data-testid='stVegaLiteChart']",
+                  "[data-testid='stArrowVegaLiteChart']")
+
+
+def url_path(spec) -> str:
+    return spec.path.removeprefix("pages/").removesuffix(".py")
+
+
+def textbox(page, name):
+    return page.get_by_role("textbox", name=name, exact=True)
+
+
+def sign_in(page, username, password):
+    textbox(page, "Username").fill(username)
+    textbox(page, "Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+    wait_for_app(page)
+
+
+def test_first_visitor_opening_any_page_url_sees_only_the_sign_in_form(tmp_path):
+    data = tmp_path / "data"
+    acc = Accounts.open(data)
+    acc.create_user("owner", "correct-horse-1")
+    demo.create_demo_workspace(acc, owner="owner")
+    acc.close()
+    # A fresh server for each URL: each visitor is the first one, before any st.navigation ran.
+    for spec in ALL_PAGES:
+        with streamlit_server(data) as url, browser_page() as page:
+            page.goto(f"{url}/{url_path(spec)}")
+            wait_for_app(page)
+            page.get_by_role("button", name="Sign in").wait_for()
+            for selector in DATA_SELECTORS:
+                assert page.query_selector(selector) is None, (spec.path, selector)
+            body = page.inner_text("body")
+            assert "Brightside" not in body, spec.path
+
+
+def test_owner_first_run_demo_every_page_and_sign_out(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    with streamlit_server(data) as url, browser_page() as page:
+        page.goto(url)
+        wait_for_app(page)
+        textbox(page, "Username").fill("olivia")
+        textbox(page, "Your name").fill("Olivia Owner")
+        textbox(page, "Password").fill("a-long-password")
+        textbox(page, "Repeat password").fill("a-long-password")
+        page.get_by_role("button", name="Create owner account").click()
+        page.get_by_role("button", name="Sign in").wait_for()
+        wait_for_app(page)
+
+        textbox(page, "Username").fill("olivia")
+        textbox(page, "Password").fill("not-the-password")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Unknown username or wrong password.").wait_for()
+
+        sign_in(page, "olivia", "a-long-password")
+        screenshot(page, "app-01-signed-in")
+
+        textbox(page, "Name").fill("Acme Dental <b>client</b>")
+        page.get_by_role("button", name="Create workspace").click()
+        page.get_by_text("Acme Dental <b>client</b>").first.wait_for()
+        wait_for_app(page)
+
+        page.get_by_role("link", name="Workspaces").click()
+        wait_for_app(page)
+        page.get_by_role("button", name="Load demo workspace").click()
+        page.get_by_role("heading", name="Brightside Appliances (demo)").wait_for(timeout=60_000)
+        wait_for_app(page)
+
+        for number, spec in enumerate(ALL_PAGES, start=1):
+            page.get_by_role("link", name=spec.title).click()
+            wait_for_app(page)
+            page.wait_for_timeout(500)
+            wait_for_app(page)
+            assert errors_shown(page) == [], (spec.path, errors_shown(page))
+            screenshot(page, f"app-{number + 1:02d}-{url_path(spec)}")
+
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_text("You are signed out.").wait_for()
+        page.reload()
+        wait_for_app(page)
+        page.get_by_role("button", name="Sign in").wait_for()
+        assert page.query_selector("[data-testid='stSidebar'] [data-testid='stSelectbox']") is None
