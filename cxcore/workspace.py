@@ -115,16 +115,20 @@ def open_session(accounts: Accounts, workspace_id: int, username: str) -> Worksp
     return WorkspaceSession(db=open_db(info.path), info=info, username=username, role=role)
 
 
+#: What the home page counts, with the condition that makes a row count (e.g. not deleted).
+COUNTED_TABLES = {
+    "customers": "1", "revenue_events": "1", "responses": "1", "pulse": "1",
+    "interviews": "deleted_at is null", "journeys": "1", "actions": "1",
+}
+
+
 def counts(session: WorkspaceSession) -> dict[str, int]:
     """How many records of each kind the workspace holds (tables that exist only)."""
     names = set(session.db.table_names())
-    wanted = ["customers", "revenue_events", "responses", "pulse", "interviews", "journeys",
-              "actions"]
-    out = {}
-    for table in wanted:
-        if table in names:
-            out[table] = session.db.execute(f"select count(*) from [{table}]").fetchone()[0]
-    return out
+    return {
+        table: session.db.execute(f"select count(*) from [{table}] where {where}").fetchone()[0]
+        for table, where in COUNTED_TABLES.items() if table in names
+    }
 
 
 def next_steps(session: WorkspaceSession, table_counts: dict[str, int] | None = None) -> list[str]:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cxcore import checklist
 from cxcore import workspace as wsmod
 from cxui import shell
 
@@ -10,10 +11,26 @@ session = shell.page_session()
 st.title(shell.esc(session.info.name))
 st.caption(f"Your role: {session.role}")
 
+program = checklist.overview(session)
+if program["purpose_statement"]:
+    st.markdown("**Why we exist**")
+    st.markdown(f"> {shell.esc(program['purpose_statement'])}")
+
+st.subheader("The program")
+st.progress(program["total_progress"],
+            text=f"{program['done_count']} of 6 steps done · "
+                 f"{program['total_progress']:.0%} of the way")
+step_cols = st.columns(6)
+for col, step in zip(step_cols, program["steps"], strict=True):
+    with col:
+        st.markdown(f"**{step['number']}. {shell.esc(step['title'])}**")
+        st.caption(f"{step['status'].capitalize()} · {shell.esc(step['evidence_summary'])}")
+
 counts = wsmod.counts(session)
 labels = {"customers": "Customers", "revenue_events": "Revenue events",
           "responses": "Survey responses", "pulse": "Employee pulse answers",
           "interviews": "Interviews", "journeys": "Journey maps", "actions": "Actions"}
+st.subheader("What the workspace holds")
 cols = st.columns(len(counts) or 1)
 for col, (table, n) in zip(cols, counts.items(), strict=False):
     col.metric(labels.get(table, table), f"{n:,}")
@@ -21,3 +38,8 @@ for col, (table, n) in zip(cols, counts.items(), strict=False):
 st.subheader("What to do next")
 for step in wsmod.next_steps(session, counts):
     st.markdown(f"- {shell.esc(step)}")
+
+st.subheader("Rolling it out")
+for stage in checklist.rollout_stages(session):
+    mark = ":material/check_circle:" if stage["has_data"] else ":material/radio_button_unchecked:"
+    st.markdown(f"{mark} **{shell.esc(stage['title'])}** — {shell.esc(stage['data_summary'])}")

@@ -1,0 +1,69 @@
+"""Browser tests of the program pages: interview log and checklist."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxcore.accounts import Accounts
+
+from .browser_support import (
+    browser_page,
+    errors_shown,
+    open_page,
+    screenshot,
+    streamlit_server,
+    wait_for_app,
+)
+from .test_browser_app import sign_in, textbox
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def acme_data(tmp_path):
+    data = tmp_path / "data"
+    acc = Accounts.open(data)
+    acc.create_user("owner", "correct-horse-1", name="Olivia Owner")
+    acc.create_workspace("Acme", by="owner")
+    acc.close()
+    return data
+
+
+def test_log_an_interview_find_it_and_see_checklist_progress(acme_data):
+    with streamlit_server(acme_data) as url, browser_page() as page:
+        page.goto(url)
+        wait_for_app(page)
+        sign_in(page, "owner", "correct-horse-1")
+
+        open_page(page, "Program checklist")
+        page.get_by_text("Evidence: 0 customer interviews logged (target 10).").wait_for()
+
+        open_page(page, "Interview log")
+        page.get_by_role("tab", name="Log an interview").click()
+        textbox(page, "Interviewee (name or anonymous label)").fill("María <i>Núñez</i>")
+        textbox(page, "Notes").fill("The technician arrived without the drain hoses, "
+                                    "so the washer sat in the hallway for three days.")
+        textbox(page, "Key quotes (one per line)").fill("I waited all day and nobody called.")
+        textbox(page, "Tags (comma separated)").fill("installation, waiting-time")
+        page.get_by_role("button", name="Save interview").click()
+        page.get_by_text("Interview saved.").wait_for()
+        wait_for_app(page)
+
+        page.get_by_role("tab", name="Log", exact=True).click()
+        search = textbox(page, "Search notes and quotes")
+        search.fill("hoses")
+        search.press("Enter")
+        page.get_by_text("1 interview found.").wait_for()
+        page.get_by_text("María <i>Núñez</i>").first.wait_for()
+        search.fill("refrigerator")
+        search.press("Enter")
+        page.get_by_text("0 interviews found.").wait_for()
+        search.fill("hoses")
+        search.press("Enter")
+        page.get_by_text("1 interview found.").wait_for()
+        screenshot(page, "program-01-interview-found")
+
+        open_page(page, "Program checklist")
+        page.get_by_text("Evidence: 1 customer interview logged (target 10).").wait_for()
+        assert errors_shown(page) == []
+        screenshot(page, "program-02-checklist-step-4")
