@@ -1,0 +1,144 @@
+"""Actions: one list of improvement actions across all journeys, with filters and overdue items
+highlighted. Closing an action asks for a fresh rating of the part it was meant to fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from cxcore import journeys as jr
+from cxcore.errors import CXError
+from cxui import shell
+
+session = shell.page_session()
+
+HEALTH_OPTIONS = ["green", "yellow", "red", "not rated"]
+HEALTH_TEXT = {"green": "🟢 Green: working well", "yellow": "🟡 Yellow: people unhappy",
+               "red": "🔴 Red: people very unhappy", "not rated": "○ Not rated"}
+OVERDUE_STYLE = "background-color: #fde0dc; color: #7f0000; font-weight: 600"
+
+
+def write(fn, success: str, after=None) -> None:
+    """Run a cxcore write and redraw; errors are shown on the next run."""
+    try:
+        result = fn()
+    except CXError as exc:
+        st.session_state["actions_error"] = exc
+    else:
+        st.session_state["actions_toast"] = success
+        if after is not None:
+            after(result)
+    st.rerun()
+
+
+st.title("Actions")
+st.caption("What the team is doing about red and yellow parts of the journey maps. Add an "
+           "action from a part on the Journey health page.")
+if (toast := st.session_state.pop("actions_toast", None)) is not None:
+    st.toast(toast)
+if (error := st.session_state.pop("actions_error", None)) is not None:
+    shell.show_error(error)
+
+today = dt.date.today()
+
+# ---- re-rating prompt after closing an action ---------------------------------------------
+rerate = st.session_state.get("rerate_action")
+if rerate is not None:
+    try:
+        closed = jr.get_action(session, rerate)
+    except CXError:
+        closed = None
+        st.session_state.pop("rerate_action", None)
+    if closed is not None and closed["part_id"] is not None and session.can_edit:
+        with st.container(border=True):
+            st.markdown("**Action closed. How does this part work now?**")
+            st.text(f"{closed['actor_name']} at step '{closed['step_name']}' "
+                    f"({closed['journey_name']}); currently "
+                    f"{closed['health'] or 'not rated'}.")
+            with st.form("rerate_form"):
+                health = st.radio("New rating", HEALTH_OPTIONS, horizontal=True,
+                                  key="rerate_health", format_func=HEALTH_TEXT.get,
+                                  index=HEALTH_OPTIONS.index(closed["health"] or "not rated"))
+                note = st.text_area("Why (note)", key="rerate_note",
+                                    placeholder="What changed after the action?")
+                c1, c2 = st.columns(2)
+                save = c1.form_submit_button("Save new rating", type="primary")
+                skip = c2.form_submit_button("Not now")
+            if save:
+                st.session_state.pop("rerate_action", None)
+                write(lambda: jr.set_health(
+                    session, closed["step_id"], closed["actor_id"],
+                    None if health == "not rated" else health, note=note or None),
+                    "Rating saved")
+            if skip:
+                st.session_state.pop("rerate_action", None)
+                st.rerun()
+    elif closed is not None:
+        st.session_state.pop("rerate_action", None)
+
+# ---- filters ----------------------------------------------------------------------------------
+journeys = jr.list_journeys(session, include_archived=True)
+journey_names = {j["id"]: j["name"] for j in journeys}
+owners = jr.action_owners(session)
+f1, f2, f3, f4 = st.columns([2, 2, 2, 1])
+statuses = f1.multiselect("Status", list(jr.ACTION_STATUSES), key="filter_status",
+                          default=["open", "in progress"])
+journey_filter = f2.selectbox("Journey", [None, *journey_names], key="filter_journey",
+                              format_func=lambda i: "All journeys" if i is None
+                              else journey_names[i])
+owner_filter = f3.selectbox("Owner", [None, *owners], key="filter_owner",
+                            format_func=lambda o: "Anyone" if o is None else o)
+overdue_only = f4.checkbox("Overdue only", key="filter_overdue")
+
+rows = jr.list_actions(session, status=statuses or None, journey_id=journey_filter,
+                       owner=owner_filter, overdue_only=overdue_only, today=today)
+n_overdue = sum(r["overdue"] for r in rows)
+st.write(f"{len(rows)} action(s) shown, {n_overdue} overdue.")
+
+if rows:
+    df = pd.DataFrame(rows)
+    df["Overdue"] = df["overdue"].map({1: "⚠ OVERDUE", 0: ""})
+    df["Part health"] = df["health"].map(lambda h: HEALTH_TEXT.get(h or "not rated"))
+    table = df[["Overdue", "what", "owner", "due_date", "status", "journey_name", "step_name",
+                "actor_name", "Part health"]].rename(columns={
+                    "what": "What", "owner": "Owner", "due_date": "Due", "status": "Status",
+                    "journey_name": "Journey", "step_name": "Step", "actor_name": "Actor"})
+    overdue_mask = df["overdue"].astype(bool).tolist()
+    styled = table.style.apply(
+        lambda row: [OVERDUE_STYLE if overdue_mask[row.name] else ""] * len(row), axis=1)
+    st.dataframe(styled, hide_index=True, width="stretch")
+else:
+    st.info("No actions match these filters.")
+
+# ---- edit one action --------------------------------------------------------------------------
+if session.can_edit and rows:
+    st.subheader("Update an action")
+    by_id = {r["id"]: r for r in rows}
+    chosen = st.selectbox("Action", list(by_id), key="edit_action",
+                          format_func=lambda i: f"{by_id[i]['what'][:80]} — "
+                                                f"{by_id[i]['owner'] or 'no owner'}")
+    action = by_id[chosen]
+    with st.form(f"action_form_{chosen}"):
+        what = st.text_input("What", value=action["what"], key=f"a_what_{chosen}")
+        c1, c2, c3 = st.columns(3)
+        owner = c1.text_input("Owner", value=action["owner"] or "", key=f"a_owner_{chosen}")
+        due = c2.date_input("Due date", key=f"a_due_{chosen}", value=(
+            dt.date.fromisoformat(action["due_date"]) if action["due_date"] else None))
+        status = c3.selectbox("Status", list(jr.ACTION_STATUSES), key=f"a_status_{chosen}",
+                              index=list(jr.ACTION_STATUSES).index(action["status"]))
+        saved = st.form_submit_button("Save changes")
+    if saved:
+        def after_save(_: object) -> None:
+            if status == "done" and action["status"] != "done":
+                st.session_state["rerate_action"] = chosen
+
+        write(lambda: jr.update_action(session, chosen, what=what, owner=owner, due_date=due,
+                                       status=status), "Action saved", after_save)
+    if action["status"] != "done" and st.button("Close action (done)", key="close_action",
+                                                icon=":material/task_alt:"):
+        def after_close(_: object) -> None:
+            st.session_state["rerate_action"] = chosen
+
+        write(lambda: jr.close_action(session, chosen), "Action closed", after_close)
