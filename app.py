@@ -6,8 +6,6 @@ the files in ``pages/``. Every page also guards itself (see ``cxui.shell.page_se
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from cxui import navigation, shell
@@ -36,7 +34,7 @@ with st.sidebar:
 pages = {
     section: [st.Page(spec.path, title=spec.title, icon=spec.icon,
                       default=spec.path == "pages/home.py")
-              for spec in specs if Path(spec.path).exists()]  # TEMP while pages land
+              for spec in specs]
     for section, specs in navigation.pages_for_role(role).items()
 }
 nav = st.navigation(pages)

@@ -337,7 +337,7 @@ class Accounts:
         if self.get_user(owner) is None:
             raise ValidationError(Problem("owner", f"no user named '{owner}'"))
         name = self._check_name(name, owner)
-        with self.db.conn:
+        with self.db.atomic():
             ws_id = self.db["workspaces"].insert(
                 {"name": name, "file": "", "created_by": by, "created_at": now_iso(),
                  "archived_at": None}).last_pk
@@ -378,7 +378,7 @@ class Accounts:
             raise ValidationError(Problem(
                 "confirmation", "type the workspace's name exactly to delete it"))
         path = self.root / "workspaces" / rows[0]["file"]
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute("delete from memberships where workspace_id = ?", [workspace_id])
             self.db.execute("delete from workspaces where id = ?", [workspace_id])
         for suffix in ("", "-wal", "-shm"):

@@ -19,7 +19,10 @@ from cxcore.accounts import SYSTEM, Accounts
 from cxcore.errors import CXError
 
 #: Modules that add subcommands with ``register(subparsers)``.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "cxcore.cli_scorecard",
+    "cxcore.cli_data",
+]
 
 
 def _read_password(args: argparse.Namespace) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils.migrations import Migrations
 
-from cxcore import customer_data, journeys, scorecard, workspace_core
+from cxcore import checklist, customer_data, interviews, journeys, scorecard, workspace_core
 
 
 def migration_sets() -> list[Migrations]:
@@ -20,4 +20,6 @@ def migration_sets() -> list[Migrations]:
         journeys.migrations,
         customer_data.migrations,
         scorecard.migrations,
+        interviews.migrations,
+        checklist.migrations,
     ]

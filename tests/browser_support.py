@@ -123,3 +123,9 @@ def errors_shown(page) -> list[str]:
     for sel in ("[data-testid='stException']", "[data-testid='stAlertContentError']"):
         texts += [e.inner_text() for e in page.query_selector_all(sel)]
     return texts
+
+
+def open_page(page, title: str) -> None:
+    """Follow the sidebar navigation link called ``title`` and wait for the page."""
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title, exact=True).click()
+    wait_for_app(page)

@@ -189,3 +189,16 @@ def test_role_ranks():
     assert role_at_least("editor", "editor")
     assert not role_at_least("viewer", "editor")
     assert not role_at_least(None, "viewer")
+
+
+def test_create_workspace_is_atomic(accounts, monkeypatch):
+    from cxcore import storage
+
+    def boom(name):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(storage, "slugify", boom)
+    before = table_snapshot(accounts)
+    with pytest.raises(RuntimeError):
+        accounts.create_workspace("Initech", by="owner")
+    assert table_snapshot(accounts) == before

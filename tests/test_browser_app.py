@@ -11,6 +11,7 @@ from cxui.navigation import SECTIONS
 from .browser_support import (
     browser_page,
     errors_shown,
+    open_page,
     screenshot,
     streamlit_server,
     wait_for_app,
@@ -85,15 +86,13 @@ def test_owner_first_run_demo_every_page_and_sign_out(tmp_path):
         page.get_by_text("Acme Dental <b>client</b>").first.wait_for()
         wait_for_app(page)
 
-        page.get_by_role("link", name="Workspaces").click()
-        wait_for_app(page)
+        open_page(page, "Workspaces")
         page.get_by_role("button", name="Load demo workspace").click()
         page.get_by_role("heading", name="Brightside Appliances (demo)").wait_for(timeout=60_000)
         wait_for_app(page)
 
         for number, spec in enumerate(ALL_PAGES, start=1):
-            page.get_by_role("link", name=spec.title).click()
-            wait_for_app(page)
+            open_page(page, spec.title)
             page.wait_for_timeout(500)
             wait_for_app(page)
             assert errors_shown(page) == [], (spec.path, errors_shown(page))

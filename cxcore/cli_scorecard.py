@@ -1,0 +1,75 @@
+"""``python -m cxcore scorecard --workspace W [--period P] [--json]``: the scorecard on the
+command line (registered in :data:`cxcore.cli.COMMAND_MODULES`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+from cxcore import scorecard as sc
+from cxcore.accounts import SYSTEM, Accounts
+from cxcore.workspace import open_session
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``scorecard`` subcommand."""
+    parser = subparsers.add_parser(
+        "scorecard", help="print a workspace's scorecard",
+        description="Print the hard-plus-soft scorecard of a workspace. Metrics without data "
+                    "are shown as null (JSON) or '-'.")
+    parser.add_argument("--workspace", required=True, help="workspace name or id")
+    parser.add_argument("--period", default="all",
+                        help="all (default), a year 2026, a quarter 2026-Q3, a month 2026-05 "
+                             "or a range 2026-01-01..2026-03-31")
+    parser.add_argument("--segment", help="only this customer segment")
+    parser.add_argument("--channel", help="only this channel")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(func=cmd_scorecard)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def cmd_scorecard(args: argparse.Namespace, accounts: Accounts) -> int:
+    """Print the scorecard of ``--workspace`` for ``--period``."""
+    info = accounts.find_workspace(args.workspace)
+    session = open_session(accounts, info.id, SYSTEM)
+    try:
+        card = sc.scorecard(session, args.period, segment=args.segment, channel=args.channel)
+    finally:
+        session.close()
+    card = {k: _clean(v) for k, v in card.items()}
+    card["workspace"] = info.name
+    if args.json:
+        print(json.dumps(card, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Scorecard of '{info.name}', period {card['period']}")
+    print(f"  {'Survey responses':<26}{card['responses']:>14,}")
+    print(f"  {'Customers':<26}{card['customers']:>14,}")
+    for d in sc.METRICS:
+        value = card.get(d.key)
+        text = "-" if value is None else _format(value, d.unit)
+        extra = ""
+        if d.key == "nps" and card.get("nps_moe") is not None:
+            extra = f"  ± {card['nps_moe']:.1f} (n = {card['nps_n']})"
+        print(f"  {d.label:<26}{text:>14}{extra}")
+    return 0
+
+
+def _format(value: float, unit: str) -> str:
+    if unit == "%":
+        return f"{value:.1f} %"
+    if unit == "pts":
+        return f"{value:+.1f}"
+    if unit == "/7":
+        return f"{value:.2f} / 7"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"

@@ -1,0 +1,350 @@
+"""Reading the files CX people actually have: encodings, delimiters, survey-tool layouts, and the
+cell formats inside them (dates, decimal commas, yes/no flags, score labels).
+
+Everything here is vectorised over whole pandas columns so a million-row export parses in
+seconds. Nothing here touches a database; :mod:`cxcore.importers` validates and stores.
+
+Recognised layouts:
+
+* **Qualtrics** CSV: row 1 holds column ids (``StartDate``, ``QID2``...), row 2 the question
+  text, row 3 ``{"ImportId": ...}`` markers. Data starts on row 4. An NPS question also yields a
+  ``QIDn_NPS_GROUP`` column (promoter/passive/detractor), which is derived, so it is ignored.
+* **SurveyMonkey** CSV: row 1 holds ``Respondent ID``, ``Start Date``... and the questions; row 2
+  the sub-answer labels (``Response``, ``Open-Ended Response``, choice names). Data starts on row 3.
+* **Delighted**-style rows: a generic ``score`` column with ``comment``, ``created_at`` and
+  optionally a survey type column saying whether the score is NPS, CSAT or CES.
+* **Plain** spreadsheets, whose headers are field names or the question itself
+  ("How likely are you to recommend us to a friend?").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cxcore.errors import Problem, ValidationError
+
+SAMPLE_BYTES = 256_000
+
+
+@dataclass
+class RawTable:
+    """A file read as text cells: ``frame`` (all columns str, blanks as ''), its layout."""
+
+    frame: pd.DataFrame
+    header_rows: int
+    source_format: str
+    encoding: str | None
+    delimiter: str | None
+    questions: dict[str, str] = field(default_factory=dict)
+
+    def file_row(self, index: Any) -> Any:
+        """The spreadsheet row number (header = row 1) of positional index ``index``."""
+        return index + self.header_rows + 1
+
+
+# ---- bytes, encoding, delimiter ----------------------------------------------------------------
+
+def read_bytes(source: Any) -> bytes:
+    """The content of ``source``: bytes, a path, or a binary/text file-like object."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source)
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    if hasattr(source, "getvalue"):
+        data = source.getvalue()
+    elif hasattr(source, "read"):
+        data = source.read()
+    else:
+        raise ValidationError(f"Can't read a file from {type(source).__name__}.", field="file")
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def detect_encoding(data: bytes) -> str:
+    """The text encoding of ``data``: a byte-order mark wins; otherwise UTF-8 if every byte
+    decodes as UTF-8, else Windows-1252 (what Excel writes on Western Windows), else Latin-1
+    (which decodes any byte)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            data.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+def sniff_delimiter(sample: str) -> str:
+    """Comma, semicolon or tab: the candidate that splits the first lines most consistently."""
+    lines = [line for line in sample.splitlines()[:30] if line.strip()]
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t").delimiter
+    except csv.Error:
+        pass
+    best, best_score = ",", -1
+    for delim in (",", ";", "\t"):
+        counts = [line.count(delim) for line in lines]
+        if counts[0] == 0:
+            continue
+        consistent = sum(1 for c in counts if c == counts[0])
+        score = consistent * 1000 + counts[0]
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+# ---- layouts -----------------------------------------------------------------------------------
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        name = (name or "").strip() or f"column {i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def _layout(first_rows: list[list[str]]) -> tuple[str, int, list[str], dict[str, str]]:
+    """(format, number of header rows, column names, question text per column)."""
+    if not first_rows:
+        raise ValidationError("The file is empty: there is no header row.", field="file")
+    head = [c.strip() for c in first_rows[0]]
+    second = [c.strip() for c in first_rows[1]] if len(first_rows) > 1 else []
+    third = [c.strip() for c in first_rows[2]] if len(first_rows) > 2 else []
+    if third and any(c.startswith('{"ImportId"') for c in third):
+        names = _unique(head)
+        questions = {n: q for n, q in zip(names, second, strict=False) if q}
+        return "Qualtrics", 3, names, questions
+    if any(c.lower() == "respondent id" for c in head) and second:
+        names, questions, current = [], {}, ""
+        for i, top in enumerate(head):
+            sub = second[i] if i < len(second) else ""
+            current = top or current  # SurveyMonkey leaves merged question cells blank
+            if sub and sub.lower() not in ("response", "open-ended response"):
+                names.append(f"{current} - {sub}")
+            else:
+                names.append(current)
+        names = _unique(names)
+        current = ""
+        for i, name in enumerate(names):
+            current = head[i] or current
+            questions[name] = current
+        return "SurveyMonkey", 2, names, questions
+    norm = {normalise(c) for c in head}
+    if "score" in norm and ({"createdat", "responsetimestamp", "comment"} & norm):
+        return "Delighted", 1, _unique(head), {}
+    return "plain", 1, _unique(head), {}
+
+
+def read_table(data: bytes, filename: str | None = None) -> RawTable:
+    """Read CSV (any of the supported encodings and delimiters) or Excel ``.xlsx`` into text
+    cells, recognising the survey-tool layout. Raises :class:`ValidationError` for files that
+    cannot be read at all (empty, not a table, ragged beyond repair)."""
+    if not data or not data.strip():
+        raise ValidationError("The file is empty.", field="file")
+    is_excel = data[:4] == b"PK\x03\x04" or (filename or "").lower().endswith((".xlsx", ".xlsm"))
+    if is_excel:
+        try:
+            raw = pd.read_excel(io.BytesIO(data), header=None, dtype=str, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+            raise ValidationError(f"This Excel file could not be read ({exc}).",
+                                  field="file") from exc
+        raw = raw.fillna("")
+        rows = [[str(v) for v in raw.iloc[i].tolist()] for i in range(min(3, len(raw)))]
+        fmt, header_rows, names, questions = _layout(rows)
+        frame = raw.iloc[header_rows:].reset_index(drop=True)
+        frame.columns = names[: frame.shape[1]] + [
+            f"column {i + 1}" for i in range(len(names), frame.shape[1])]
+        frame = frame.astype(str)
+        return RawTable(frame, header_rows, fmt + " (Excel)", None, None, questions)
+
+    encoding = detect_encoding(data)
+    sample = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
+    delimiter = sniff_delimiter(sample)
+    first_rows = []
+    for row in csv.reader(io.StringIO(sample), delimiter=delimiter):
+        first_rows.append(row)
+        if len(first_rows) == 3:
+            break
+    fmt, header_rows, names, questions = _layout(first_rows)
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), sep=delimiter, encoding=encoding, header=None, dtype=str,
+            keep_default_na=False, skip_blank_lines=False, skiprows=header_rows,
+            names=names, index_col=False)
+    except pd.errors.ParserError as exc:
+        raise ValidationError(
+            f"The file is not a consistent table: {exc}. Check that every row has as many "
+            f"columns as the header.", field="file") from exc
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame(columns=names, dtype=str)
+    frame = frame.fillna("")
+    return RawTable(frame, header_rows, fmt, encoding, delimiter, questions)
+
+
+# ---- cells -------------------------------------------------------------------------------------
+
+def normalise(header: str) -> str:
+    """A header reduced to lower-case letters and digits, for matching synonyms."""
+    return re.sub(r"[^a-z0-9]+", "", str(header).lower())
+
+
+def blank(series: pd.Series) -> pd.Series:
+    """True where a cell is empty or only spaces (or NA)."""
+    return series.isna() | (series.str.strip() == "")
+
+
+_TIME_TAIL = (r"(?:[T ]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+              r"\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)$")
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y",
+                "%m-%d-%Y", "%m/%d/%y", "%d/%m/%y", "%d.%m.%y", "%Y%m%d", "%d %b %Y",
+                "%b %d %Y", "%d %B %Y", "%B %d %Y")
+
+
+def parse_dates(series: pd.Series, date_format: str | None = None, *,
+                day_first: bool = False) -> tuple[pd.Series, str, bool]:
+    """Parse a column of dates written in one format (with or without a time of day).
+
+    Returns (ISO ``YYYY-MM-DD`` strings with NA where blank or unparsable, the format used,
+    whether it was ambiguous). The format is the one of :data:`DATE_FORMATS` that parses the
+    most of a sample; when day-first and month-first both fit every value (all days <= 12) the
+    choice follows ``day_first`` and is reported as ambiguous. Unix timestamps (seconds or
+    milliseconds) are recognised too.
+    """
+    text = series.astype("str").str.strip()
+    filled = text[text != ""]
+    if filled.empty:
+        return pd.Series(pd.NA, index=series.index, dtype="str"), date_format or "-", False
+    sample = filled.drop_duplicates().head(2000)
+    if date_format is None and sample.str.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?").all():
+        date_format = "%Y-%m-%d"
+    if date_format == "%Y-%m-%d":
+        head = text.str.slice(0, 10)
+        ok = pd.to_datetime(head, format="%Y-%m-%d", errors="coerce")
+        good = ok.notna() & text.str.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?").fillna(False)
+        out = head.where(good & (ok.dt.year >= 1900) & (ok.dt.year <= 2100))
+        return out, date_format, False
+    if date_format is None and sample.str.fullmatch(r"\d{9,13}").all():
+        unit = "ms" if sample.str.len().max() > 10 else "s"
+        nums = pd.to_numeric(text.where(text != ""), errors="coerce")
+        parsed = pd.to_datetime(nums, unit=unit, errors="coerce")
+        return parsed.dt.strftime("%Y-%m-%d").astype("str"), f"unix time ({unit})", False
+    cleaned = text.str.replace(_TIME_TAIL, "", regex=True).str.replace(",", "", regex=False)
+    ambiguous = False
+    if date_format is None:
+        sample_clean = cleaned.loc[sample.index]
+        scores = {}
+        for fmt in DATE_FORMATS:
+            scores[fmt] = int(pd.to_datetime(sample_clean, format=fmt, errors="coerce")
+                              .notna().sum())
+        best = max(scores.values())
+        winners = [f for f in DATE_FORMATS if scores[f] == best]
+        date_format = winners[0]
+        pairs = [("%m/%d/%Y", "%d/%m/%Y"), ("%m-%d-%Y", "%d-%m-%Y"), ("%m/%d/%y", "%d/%m/%y")]
+        for month_first, day_first_fmt in pairs:
+            if month_first in winners and day_first_fmt in winners:
+                ambiguous = True
+                date_format = day_first_fmt if day_first else month_first
+                break
+    parsed = pd.to_datetime(cleaned, format=date_format, errors="coerce")
+    parsed = parsed.where((parsed.dt.year >= 1900) & (parsed.dt.year <= 2100))
+    return parsed.dt.strftime("%Y-%m-%d").astype("str"), date_format, ambiguous
+
+
+_MONEY_JUNK = r"[\s\u00a0\u202f€$£¥%']|^[A-Z]{3}(?=[-\d])"
+
+
+def parse_numbers(series: pd.Series, *, decimal_comma: bool | None = None
+                  ) -> tuple[pd.Series, bool]:
+    """Parse numbers written as people write them: spaces and currency signs dropped, thousands
+    separators removed, and a decimal comma understood (``12,50`` or ``1.234,56``).
+
+    A column uses a decimal comma when some value has a comma followed by other than exactly
+    three digits, or a comma after the last dot. Returns (float Series with NaN for blank or
+    unparsable cells, whether decimal commas were used).
+    """
+    text = series.astype("str").str.strip()
+    has_comma = text.str.contains(",", regex=False)
+    if not has_comma.any():
+        values = pd.to_numeric(text, errors="coerce")
+        failed = values.isna() & (text != "")
+        if failed.any():  # only the odd cells pay for the clean-up
+            values[failed] = pd.to_numeric(
+                text[failed].str.replace(_MONEY_JUNK, "", regex=True), errors="coerce")
+        return values.astype("float64"), False
+    text = text.str.replace(_MONEY_JUNK, "", regex=True)
+    if decimal_comma is None:
+        commas = text[has_comma].head(5000)
+        decimal_comma = bool(
+            commas.str.fullmatch(r"-?[\d.]*,(?:\d{1,2}|\d{4,})").any()
+            or commas.str.fullmatch(r"-?\d{1,3}(?:\.\d{3})+,\d+").any())
+    if decimal_comma:
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        text = text.str.replace(",", "", regex=False)
+    return pd.to_numeric(text, errors="coerce"), decimal_comma
+
+
+SCORE_LABELS = {
+    "csat": {"very dissatisfied": 1, "dissatisfied": 2, "neutral": 3,
+             "neither satisfied nor dissatisfied": 3, "satisfied": 4, "very satisfied": 5},
+}
+
+
+def parse_scores(series: pd.Series, field_name: str) -> pd.Series:
+    """Parse rating answers: plain numbers, a leading number of a labelled choice
+    ("10 - Extremely likely", "4 stars"), or a known label (CSAT's "Very satisfied" = 5)."""
+    values, _ = parse_numbers(series)
+    missing = values.isna() & ~blank(series)
+    if missing.any():
+        text = series[missing].astype("str").str.strip()
+        lead = pd.to_numeric(text.str.extract(r"^(\d{1,2})(?:\s*[-–:(=]|\s+\D|$)")[0],
+                             errors="coerce")
+        labels = SCORE_LABELS.get(field_name)
+        if labels:
+            lead = lead.fillna(text.str.lower().map(labels))
+        values = values.copy()
+        values[missing] = lead.astype("float64")
+    return values
+
+
+FLAG_VALUES = {
+    **dict.fromkeys(("yes", "y", "true", "t", "1", "1.0", "x", "churned", "cancelled",
+                     "canceled", "lost", "left", "oui", "ja", "si", "sí"), 1),
+    **dict.fromkeys(("no", "n", "false", "f", "0", "0.0", "active", "retained", "non",
+                     "nein"), 0),
+}
+
+
+def parse_flags(series: pd.Series) -> pd.Series:
+    """Yes/No, True/False, 1/0 (and a few common words) as 1/0; NA when blank or unknown."""
+    return series.astype("str").str.strip().str.lower().map(FLAG_VALUES)
+
+
+def problems_from_mask(mask: pd.Series, table: RawTable, field_name: str, reason: Any,
+                       limit: int) -> tuple[list[Problem], int]:
+    """Problems for the first ``limit`` rows where ``mask`` is true, and how many there are.
+
+    ``reason`` is a string, or a function of the row's positional index giving one."""
+    hits = mask.to_numpy().nonzero()[0]
+    out = []
+    for pos in hits[:limit]:
+        text = reason(int(pos)) if callable(reason) else reason
+        out.append(Problem(field=field_name, reason=text, row=int(table.file_row(pos))))
+    return out, len(hits)

@@ -1,0 +1,293 @@
+"""Pure formulas for the scorecard: each takes counts or sums (SQL does the counting) and returns
+``None`` when there is no data, never 0.
+
+Percentages are on a 0-100 scale; NPS and eNPS on -100..100.
+
+Scales, as stored (see :mod:`cxcore.customer_data`):
+
+- NPS / eNPS: 0-10, promoters 9-10, passives 7-8, detractors 0-6 (Reichheld 2003,
+  "The One Number You Need to Grow", Harvard Business Review).
+- CSAT: 1-5; satisfied = top two boxes (4 or 5).
+- CES (customer effort): 1-7 where **7 = very easy** (higher is better); "easy" = 5, 6 or 7
+  (Dixon, Freeman & Toman 2010, "Stop Trying to Delight Your Customers", HBR; CES 2.0 scale).
+- Effectiveness, ease, emotion: 1-7, higher is better (Forrester's CX Index dimensions).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+#: z for a two-sided 95% interval.
+Z95 = 1.959963984540054
+#: Below this many answers a result is flagged as a small sample (a common rule of thumb:
+#: normal approximations of a proportion get unreliable below ~30 observations).
+SMALL_SAMPLE = 30
+CES_EASY_MIN = 5
+CSAT_TOP_TWO_MIN = 4
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return None if not whole else 100.0 * part / whole
+
+
+@dataclass(frozen=True)
+class NpsResult:
+    """An NPS (or eNPS) with its shares and 95% interval, all in points."""
+
+    n: int
+    nps: float
+    promoters_pct: float
+    passives_pct: float
+    detractors_pct: float
+    moe: float
+    low: float
+    high: float
+
+    @property
+    def small_sample(self) -> bool:
+        """True when fewer than :data:`SMALL_SAMPLE` answers back the score."""
+        return self.n < SMALL_SAMPLE
+
+
+def nps_score(promoters: int, passives: int, detractors: int) -> float | None:
+    """Net Promoter Score = 100 × (promoters − detractors) / n, n = all three groups.
+
+    Range -100..100 (Reichheld 2003). ``None`` when n = 0.
+    """
+    n = promoters + passives + detractors
+    if n <= 0:
+        return None
+    return 100.0 * (promoters - detractors) / n
+
+
+def nps_shares(promoters: int, passives: int, detractors: int) -> tuple[float, float, float] | None:
+    """Shares of promoters, passives and detractors in percent (they sum to 100)."""
+    n = promoters + passives + detractors
+    if n <= 0:
+        return None
+    return (100.0 * promoters / n, 100.0 * passives / n, 100.0 * detractors / n)
+
+
+def nps_standard_error(promoters: int, passives: int, detractors: int) -> float | None:
+    """Adjusted-Wald standard error of the NPS, as a proportion difference (not in points).
+
+    The NPS is p_P − p_D, a difference of two proportions from one multinomial sample, so
+    Var = (p_P + p_D − (p_P − p_D)²) / n. The adjusted-Wald version adds 3 pseudo-observations,
+    3/4 to promoters and 3/4 to detractors (3/2 to passives):
+    n' = n + 3, p_P' = (promoters + 3/4)/n', p_D' = (detractors + 3/4)/n',
+    SE = sqrt((p_P' + p_D' − (p_P' − p_D')²) / n').
+    Source: Rocks, B. (2016) "Interval Estimation for the 'Net Promoter Score'",
+    The American Statistician 70(4):365-372; as used by Sauro & Lewis, MeasuringU (2021).
+    """
+    n = promoters + passives + detractors
+    if n <= 0:
+        return None
+    n_adj = n + 3
+    p_adj = (promoters + 0.75) / n_adj
+    d_adj = (detractors + 0.75) / n_adj
+    variance = p_adj + d_adj - (p_adj - d_adj) ** 2
+    return math.sqrt(max(variance, 0.0) / n_adj)
+
+
+def nps_interval(promoters: int, passives: int, detractors: int,
+                 z: float = Z95) -> tuple[float, float, float] | None:
+    """Adjusted-Wald 95% interval of the NPS in points: (margin of error, low, high).
+
+    Centre = 100 × (p_P' − p_D') (the adjusted estimate, see :func:`nps_standard_error`),
+    margin of error = 100 × z × SE, the interval clipped to -100..100.
+    """
+    se = nps_standard_error(promoters, passives, detractors)
+    if se is None:
+        return None
+    n_adj = promoters + passives + detractors + 3
+    centre = 100.0 * ((promoters + 0.75) - (detractors + 0.75)) / n_adj
+    moe = 100.0 * z * se
+    return moe, max(-100.0, centre - moe), min(100.0, centre + moe)
+
+
+def nps(promoters: int, passives: int, detractors: int) -> NpsResult | None:
+    """NPS, its shares and its adjusted-Wald 95% interval (see the functions above)."""
+    score = nps_score(promoters, passives, detractors)
+    if score is None:
+        return None
+    p, pa, d = nps_shares(promoters, passives, detractors)  # type: ignore[misc]
+    moe, low, high = nps_interval(promoters, passives, detractors)  # type: ignore[misc]
+    return NpsResult(n=promoters + passives + detractors, nps=score, promoters_pct=p,
+                     passives_pct=pa, detractors_pct=d, moe=moe, low=low, high=high)
+
+
+def enps(promoters: int, passives: int, detractors: int) -> float | None:
+    """Employee NPS: the NPS formula applied to the 0-10 employee pulse question
+    ("How likely are you to recommend this company as a place to work?")."""
+    return nps_score(promoters, passives, detractors)
+
+
+def nps_change_is_meaningful(moe_a: float | None, moe_b: float | None,
+                             change: float | None) -> bool | None:
+    """True when an NPS change lies outside the combined margin of error.
+
+    Combined MoE = sqrt(MoE_a² + MoE_b²) (independent samples: variances add).
+    ``None`` when either period has no data.
+    """
+    if moe_a is None or moe_b is None or change is None:
+        return None
+    return abs(change) > math.sqrt(moe_a ** 2 + moe_b ** 2)
+
+
+def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> float | None:
+    """Pooled two-proportion z statistic: z = (p1 − p2) / sqrt(p(1 − p)(1/n1 + 1/n2)),
+    p = (k1 + k2)/(n1 + n2). ``None`` when a sample is empty; 0 when p is 0 or 1."""
+    if n1 <= 0 or n2 <= 0:
+        return None
+    pooled = (k1 + k2) / (n1 + n2)
+    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if variance <= 0:
+        return 0.0
+    return (k1 / n1 - k2 / n2) / math.sqrt(variance)
+
+
+def proportion_change_is_meaningful(k1: int, n1: int, k2: int, n2: int,
+                                    z: float = Z95) -> bool | None:
+    """True when two proportions differ at the 5% level (|two-proportion z| > 1.96)."""
+    stat = two_proportion_z(k1, n1, k2, n2)
+    return None if stat is None else abs(stat) > z
+
+
+def mean_change_is_meaningful(n1: int, total1: float, squares1: float,
+                              n2: int, total2: float, squares2: float,
+                              z: float = Z95) -> bool | None:
+    """True when two means differ at the 5% level (Welch's statistic, normal approximation):
+    |m1 − m2| / sqrt(s1²/n1 + s2²/n2) > 1.96, with s² the sample variance from sums.
+    ``None`` unless both samples have at least 2 answers."""
+    if n1 < 2 or n2 < 2:
+        return None
+    m1, m2 = total1 / n1, total2 / n2
+    v1 = max((squares1 - n1 * m1 * m1) / (n1 - 1), 0.0)
+    v2 = max((squares2 - n2 * m2 * m2) / (n2 - 1), 0.0)
+    se = math.sqrt(v1 / n1 + v2 / n2)
+    if se == 0:
+        return m1 != m2
+    return abs(m1 - m2) / se > z
+
+
+def csat_pct(top_two: int, answered: int) -> float | None:
+    """CSAT = 100 × answers of 4 or 5 / all answers on the 1-5 scale (top-two-box share)."""
+    return _pct(top_two, answered)
+
+
+def ces_mean(total: float, answered: int) -> float | None:
+    """Customer effort, mean on 1-7 where 7 = very easy (higher is better): Σ ces / n."""
+    return None if not answered else total / answered
+
+
+def ces_easy_pct(easy: int, answered: int) -> float | None:
+    """Share of easy answers = 100 × answers of 5, 6 or 7 / all answers (7 = very easy)."""
+    return _pct(easy, answered)
+
+
+def rating_index(sums_and_counts: list[tuple[float, int]]) -> float | None:
+    """Effectiveness / ease / emotion index on 0-100.
+
+    Each dimension's mean rating on 1-7 is rescaled to 0-100 as 100 × (mean − 1) / 6, and the
+    index is the plain average over the dimensions that have answers (in the spirit of
+    Forrester's CX Index, which averages the three). ``None`` when no dimension has answers.
+    """
+    scaled = [100.0 * (total / count - 1.0) / 6.0 for total, count in sums_and_counts if count]
+    return None if not scaled else sum(scaled) / len(scaled)
+
+
+def churn_rate_pct(churned: int, base: int) -> float | None:
+    """Churn rate = 100 × customers lost during the period / customers active at its start."""
+    return _pct(churned, base)
+
+
+def retention_rate_pct(churned: int, base: int) -> float | None:
+    """Retention rate = 100 × (customers active at the start − those lost) / active at the start
+    (= 100 − churn rate; new customers of the period are not counted)."""
+    return _pct(base - churned, base)
+
+
+def gross_revenue_retention_pct(capped_revenue: float, starting_revenue: float) -> float | None:
+    """GRR = 100 × Σ_c min(R1_c, R0_c) / Σ_c R0_c over the customers with revenue R0_c > 0 in the
+    base period; R1_c is the same customer's revenue in the following period. Capping at R0_c
+    leaves expansion out, so GRR <= 100 and counts only churn and contraction."""
+    return None if starting_revenue <= 0 else 100.0 * capped_revenue / starting_revenue
+
+
+def net_revenue_retention_pct(retained_revenue: float, starting_revenue: float) -> float | None:
+    """NRR = 100 × Σ_c R1_c / Σ_c R0_c over the customers with revenue in the base period
+    (churn, contraction and expansion all count; new customers do not)."""
+    return None if starting_revenue <= 0 else 100.0 * retained_revenue / starting_revenue
+
+
+def revenue_per_customer(revenue: float, customers: int) -> float | None:
+    """Revenue per customer = net revenue of the period / customers with revenue in it."""
+    return None if not customers else revenue / customers
+
+
+def monthly_churn_hazard(churn_events: int, customer_months: float) -> float | None:
+    """Monthly churn rate as a hazard: churn events / customer-months of exposure.
+
+    Exposure counts each customer's months as a customer within the window, so customers that
+    arrived or left mid-window count for the part they were there. ``None`` without exposure.
+    """
+    return None if customer_months <= 0 else churn_events / customer_months
+
+
+def clv_simple(monthly_revenue_per_customer: float | None,
+               monthly_churn: float | None) -> float | None:
+    """Simple customer lifetime value = monthly revenue per customer × expected lifetime in
+    months, where expected lifetime = 1 / monthly churn rate (geometric survival).
+
+    ``None`` without revenue data or when no customer has churned (lifetime unbounded).
+    """
+    if monthly_revenue_per_customer is None or not monthly_churn:
+        return None
+    return monthly_revenue_per_customer / monthly_churn
+
+
+def monthly_discount_rate(annual_rate: float) -> float:
+    """The monthly rate equivalent to an annual discount rate: (1 + d_year)^(1/12) − 1."""
+    return (1.0 + annual_rate) ** (1.0 / 12.0) - 1.0
+
+
+def clv_discounted(monthly_revenue_per_customer: float | None, monthly_churn: float | None,
+                   gross_margin: float, annual_discount_rate: float) -> float | None:
+    """Discounted customer lifetime value (Gupta & Lehmann 2003, "Customers as Assets",
+    Journal of Interactive Marketing 17(1)): CLV = m × r / (1 + d − r), with
+    m = monthly revenue per customer × gross margin (0-1), r = 1 − monthly churn rate (retention),
+    d = monthly discount rate from the annual one (:func:`monthly_discount_rate`).
+
+    Margins are received at the end of each month the customer is still there; ``None`` without
+    revenue or churn data.
+    """
+    if monthly_revenue_per_customer is None or monthly_churn is None:
+        return None
+    retention = 1.0 - min(max(monthly_churn, 0.0), 1.0)
+    d = monthly_discount_rate(annual_discount_rate)
+    denominator = 1.0 + d - retention
+    if denominator <= 0:
+        return None
+    return monthly_revenue_per_customer * gross_margin * retention / denominator
+
+
+def target_status(value: float | None, target: float | None, warn_at: float | None = None,
+                  higher_is_better: bool = True) -> str | None:
+    """Traffic light for a metric: "green" when it meets the target, "yellow" when it misses it
+    but is no worse than ``warn_at``, "red" otherwise; ``None`` without a value or target.
+
+    Without ``warn_at`` the yellow band is 10% of |target| (at least 1 unit) wide.
+    """
+    if value is None or target is None:
+        return None
+    if warn_at is None:
+        band = max(abs(target) * 0.10, 1.0)
+        warn_at = target - band if higher_is_better else target + band
+    if higher_is_better:
+        if value >= target:
+            return "green"
+        return "yellow" if value >= warn_at else "red"
+    if value <= target:
+        return "green"
+    return "yellow" if value <= warn_at else "red"

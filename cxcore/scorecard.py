@@ -1,0 +1,819 @@
+"""The hard-plus-soft scorecard: SQL aggregates over a workspace's responses, pulse answers,
+customers and revenue events, turned into metrics by :mod:`cxcore.metrics`.
+
+Periods
+    ``all`` (every record), a year ``2026``, a quarter ``2026-Q3``, a month ``2026-05``, or a date
+    range ``2026-01-15..2026-03-31`` (both days included). A record belongs to a period when its
+    ISO date falls in ``[start, end)`` (``end`` is the day after the last day).
+
+Definitions (the docstrings of the functions below repeat the ones they compute)
+    *Active customer in a period*: ``start_date`` before the period's end and no ``end_date``
+    before its start. *Customers at the start* (churn base): started before the period and not
+    ended before it. *Churned in the period*: a base customer whose ``end_date`` falls in it.
+    Customers flagged ``churned`` without an ``end_date`` cannot be placed in time: they count as
+    churned for ``all`` and are left out of the churn base of dated periods.
+
+    *Net revenue*: ``amount`` for kinds new, renewal and upsell; ``−|amount|`` for downgrade and
+    refund. *GRR / NRR*: the base customers are those with positive net revenue R0 in the window
+    of the same length just before the period; R1 is their net revenue in the period;
+    GRR = Σ min(max(R1, 0), R0) / Σ R0, NRR = Σ max(R1, 0) / Σ R0 (see :mod:`cxcore.metrics`).
+    For ``all`` the period is the last 12 months of data and the base the 12 months before.
+
+    *Monthly churn* (for CLV) = churn events in the window / customer-months of exposure in it;
+    *monthly revenue per customer* = net revenue in the window / customer-months (or, with no
+    revenue events, the average ``monthly_revenue`` of active customers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from cxcore import metrics as m
+from cxcore.errors import Problem, ValidationError
+from cxcore.workspace import WorkspaceSession
+
+migrations = Migrations("cxcore.scorecard")
+
+DAYS_PER_MONTH = 365.2425 / 12
+TARGETS_SETTING = "scorecard_targets"
+FINANCE_SETTING = "scorecard_finance"
+DEFAULT_FINANCE = {"gross_margin_pct": 100.0, "annual_discount_rate_pct": 10.0}
+NET_AMOUNT = "iif(kind in ('downgrade', 'refund'), -abs(amount), amount)"
+
+
+@migrations()
+def m001_scorecard_indexes(db: sqlite_utils.Database) -> None:
+    # Covering indexes: the scorecard's aggregates read these instead of the tables.
+    db.execute("create index if not exists idx_responses_scorecard on responses "
+               "(date, nps, csat, ces, effectiveness, ease, emotion, segment, channel)")
+    db.execute("create index if not exists idx_responses_customer_latest on responses "
+               "(customer_id, date, nps)")
+    db.execute("create index if not exists idx_revenue_customer_scorecard on revenue_events "
+               "(customer_id, date, kind, amount)")
+    db.execute("create index if not exists idx_customers_end_date on customers (end_date)")
+    db.execute("create index if not exists idx_pulse_scorecard on pulse (date, enps)")
+    db.execute("create index if not exists idx_revenue_date_scorecard on revenue_events "
+               "(date, customer_id, kind, amount)")
+
+
+# ---- metric catalogue ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MetricDef:
+    """How a scorecard metric is shown, compared and judged against a target."""
+
+    key: str
+    label: str
+    unit: str            # "pts", "%", "/7", "money", "count"
+    higher_is_better: bool
+    hard: bool           # hard (business) metric, or soft (perception)
+    test: str | None     # "nps", "proportion", "mean" or None (not tested)
+    help: str
+
+
+METRICS: tuple[MetricDef, ...] = (
+    MetricDef("nps", "NPS", "pts", True, False, "nps",
+              "Net Promoter Score: % promoters (9-10) − % detractors (0-6), -100 to 100."),
+    MetricDef("csat_pct", "CSAT", "%", True, False, "proportion",
+              "Share of satisfied answers: 4 or 5 on a 1-5 scale."),
+    MetricDef("ces_mean", "Customer effort", "/7", True, False, "mean",
+              "Mean effort score on 1-7 where 7 = very easy (higher is better)."),
+    MetricDef("rating_index", "CX index", "pts", True, False, None,
+              "Effectiveness, ease and emotion ratings (1-7) averaged on a 0-100 scale."),
+    MetricDef("enps", "eNPS", "pts", True, False, "nps",
+              "Employee NPS from the pulse survey, -100 to 100."),
+    MetricDef("retention_rate_pct", "Retention", "%", True, True, "proportion",
+              "Customers at the start of the period still customers at its end."),
+    MetricDef("churn_rate_pct", "Churn", "%", False, True, "proportion",
+              "Customers at the start of the period who left during it."),
+    MetricDef("nrr_pct", "Net revenue retention", "%", True, True, None,
+              "Revenue now from last period's paying customers, incl. expansion."),
+    MetricDef("grr_pct", "Gross revenue retention", "%", True, True, None,
+              "Like NRR but without expansion: only churn and contraction count."),
+    MetricDef("revenue_per_customer", "Revenue per customer", "money", True, True, None,
+              "Net revenue of the period / customers with revenue in it."),
+    MetricDef("clv", "Customer lifetime value", "money", True, True, None,
+              "Monthly revenue per customer / monthly churn rate."),
+    MetricDef("clv_discounted", "Discounted CLV", "money", True, True, None,
+              "Margin per month × r / (1 + d − r): retention r, monthly discount rate d."),
+    MetricDef("expansion_revenue", "Upsell revenue", "money", True, True, None,
+              "Revenue from upsell events in the period."),
+    MetricDef("referrals", "Referred customers", "count", True, True, None,
+              "New customers in the period acquired by referral."),
+)
+METRIC_BY_KEY = {d.key: d for d in METRICS}
+
+
+# ---- periods ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: ``start`` inclusive, ``end`` exclusive (ISO dates); both None = all."""
+
+    label: str
+    start: str | None
+    end: str | None
+    grain: str  # "all", "year", "quarter", "month", "range"
+
+    @property
+    def is_all(self) -> bool:
+        """True for the whole history."""
+        return self.start is None
+
+    def months(self) -> float | None:
+        """Length in months (None for all)."""
+        if self.start is None or self.end is None:
+            return None
+        days = (date.fromisoformat(self.end) - date.fromisoformat(self.start)).days
+        return days / DAYS_PER_MONTH
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
+
+
+def parse_period(text: str | None) -> Period:
+    """A :class:`Period` from ``all`` / ``2026`` / ``2026-Q3`` / ``2026-05`` /
+    ``2026-01-15..2026-03-31``; raises ValidationError for anything else."""
+    raw = (text or "all").strip()
+    if raw.lower() == "all":
+        return Period("all", None, None, "all")
+    if match := _YEAR.match(raw):
+        year = int(match.group(1))
+        return Period(raw, f"{year:04d}-01-01", f"{year + 1:04d}-01-01", "year")
+    if match := _QUARTER.match(raw):
+        year, quarter = int(match.group(1)), int(match.group(2))
+        first = date(year, 3 * quarter - 2, 1)
+        return Period(f"{year}-Q{quarter}", first.isoformat(), _add_months(first, 3).isoformat(),
+                      "quarter")
+    if match := _MONTH.match(raw):
+        year, month = int(match.group(1)), int(match.group(2))
+        if 1 <= month <= 12:
+            first = date(year, month, 1)
+            return Period(raw, first.isoformat(), _add_months(first, 1).isoformat(), "month")
+    if match := _RANGE.match(raw):
+        try:
+            first = date.fromisoformat(match.group(1))
+            last = date.fromisoformat(match.group(2))
+        except ValueError:
+            first = last = None
+        if first and last and first <= last:
+            return Period(f"{first}..{last}", first.isoformat(),
+                          (last + timedelta(days=1)).isoformat(), "range")
+    raise ValidationError(Problem(
+        "period", f"'{raw}' is not a period: use all, a year (2026), a quarter (2026-Q3), a "
+                  "month (2026-05) or a date range (2026-01-01..2026-03-31)."))
+
+
+def previous_period(period: Period) -> Period | None:
+    """The period of the same kind and length just before ``period`` (None for all)."""
+    if period.is_all:
+        return None
+    start = date.fromisoformat(period.start)  # type: ignore[arg-type]
+    end = date.fromisoformat(period.end)  # type: ignore[arg-type]
+    if period.grain == "year":
+        return parse_period(str(start.year - 1))
+    if period.grain == "quarter":
+        prev = _add_months(start, -3)
+        return parse_period(f"{prev.year}-Q{(prev.month - 1) // 3 + 1}")
+    if period.grain == "month":
+        prev = _add_months(start, -1)
+        return parse_period(f"{prev.year:04d}-{prev.month:02d}")
+    length = end - start
+    return parse_period(f"{start - length}..{start - timedelta(days=1)}")
+
+
+def data_range(session: WorkspaceSession) -> tuple[str | None, str | None]:
+    """The first and last dates found in responses, pulse, customers and revenue events."""
+    # One min() or max() per sub-select, so SQLite answers each from an index end.
+    tables = (("responses", "date"), ("pulse", "date"), ("revenue_events", "date"),
+              ("customers", "start_date"))
+    selects = [f"(select min({c}) from {t})" for t, c in tables] + [
+        f"(select max({c}) from {t})" for t, c in (*tables, ("customers", "end_date"))]
+    values = session.db.execute(f"select {', '.join(selects)}").fetchone()
+    lows = [v for v in values[:len(tables)] if v]
+    highs = [v for v in values[len(tables):] if v]
+    lo, hi = (min(lows) if lows else None), (max(highs) if highs else None)
+    return (lo[:10] if lo else None, hi[:10] if hi else None)
+
+
+def available_periods(session: WorkspaceSession, grain: str = "quarter") -> list[str]:
+    """Period labels of ``grain`` (year, quarter, month) covering the data, newest first."""
+    lo, hi = data_range(session)
+    if lo is None or hi is None:
+        return []
+    try:
+        first, last = date.fromisoformat(lo), date.fromisoformat(hi)
+    except ValueError:
+        return []
+    labels: list[str] = []
+    if grain == "year":
+        labels = [str(y) for y in range(first.year, last.year + 1)]
+    elif grain == "quarter":
+        cur = date(first.year, 3 * ((first.month - 1) // 3) + 1, 1)
+        while cur <= last:
+            labels.append(f"{cur.year}-Q{(cur.month - 1) // 3 + 1}")
+            cur = _add_months(cur, 3)
+    else:
+        cur = date(first.year, first.month, 1)
+        while cur <= last:
+            labels.append(f"{cur.year:04d}-{cur.month:02d}")
+            cur = _add_months(cur, 1)
+    return labels[::-1]
+
+
+# ---- aggregates ---------------------------------------------------------------------------------
+
+def _window(period: Period, column: str = "date") -> tuple[str, list[Any]]:
+    if period.is_all:
+        return "1", []
+    return f"{column} >= ? and {column} < ?", [period.start, period.end]
+
+
+def _filters(segment: str | None, channel: str | None,
+             named: bool = False) -> tuple[str, list]:
+    clauses, params = [], []
+    for column, value in (("segment", segment), ("channel", channel)):
+        if value is not None:
+            clauses.append(f"{column} = :{column}" if named else f"{column} = ?")
+            params.append(value)
+    return (" and ".join(clauses) or "1"), params
+
+
+RESPONSE_AGGREGATE = (
+    "count(*) as responses, sum(nps >= 9) as promoters, sum(nps between 7 and 8) as passives, "
+    "sum(nps <= 6) as detractors, count(csat) as csat_n, sum(csat >= 4) as csat_top2, "
+    "count(ces) as ces_n, sum(ces) as ces_sum, sum(ces * ces) as ces_sumsq, "
+    "sum(ces >= 5) as ces_easy, count(effectiveness) as eff_n, sum(effectiveness) as eff_sum, "
+    "count(ease) as ease_n, sum(ease) as ease_sum, count(emotion) as emo_n, "
+    "sum(emotion) as emo_sum")
+
+
+def _response_sql(period: Period, segment: str | None, channel: str | None,
+                  group_by: str | None = None) -> tuple[str, list]:
+    where, params = _window(period)
+    fwhere, fparams = _filters(segment, channel)
+    select = f"{group_by} as grp, " if group_by else ""
+    sql = f"select {select}{RESPONSE_AGGREGATE} from responses where {where} and {fwhere}"
+    if group_by:
+        sql += " group by grp order by grp"
+    return sql, params + fparams
+
+
+def _pulse_sql(period: Period) -> tuple[str, list]:
+    where, params = _window(period)
+    return (f"select count(enps) as enps_n, sum(enps >= 9) as enps_promoters, "
+            f"sum(enps between 7 and 8) as enps_passives, sum(enps <= 6) as enps_detractors "
+            f"from pulse where {where}"), params
+
+
+def _customer_sql(period: Period, as_of_end: str, segment: str | None,
+                  channel: str | None) -> tuple[str, list]:
+    """Customers active, churn base, churned, exposure (customer-months) and new customers."""
+    fwhere, _ = _filters(segment, channel, named=True)
+    start = period.start or "0000-01-01"
+    end = period.end or as_of_end
+    known = "not (churned = 1 and end_date is null)"
+    started = "coalesce(start_date, '0000-01-01')"
+    if period.is_all:
+        churned = "sum(churned = 1 or end_date is not null)"
+        base = "count(*)"
+        events = churned
+    else:
+        base = f"sum({started} < :start and (end_date is null or end_date >= :start) and {known})"
+        churned = (f"sum({started} < :start and end_date >= :start and end_date < :end)")
+        events = "sum(end_date >= :start and end_date < :end)"
+    # Exposure: days inside [start, end) while a customer; unknown-date churners until the end.
+    exposure = (f"sum(max(0, julianday(min(coalesce(end_date, :end), :end)) - "
+                f"julianday(max({started}, :start))))")
+    sql = (f"select count(*) as customers, {base} as churn_base, {churned} as churned, "
+           f"{events} as churn_events, {exposure} as exposure_days, "
+           f"sum({started} >= :start and {started} < :end) as new_customers, "
+           f"sum({started} >= :start and {started} < :end and referred_by is not null "
+           f"and referred_by != '') as referrals, "
+           f"sum(referred_by is not null and referred_by != '') as referral_data, "
+           f"avg(monthly_revenue) as avg_monthly_revenue "
+           f"from customers where {started} < :end and coalesce(end_date, :end) >= :start"
+           f" and {fwhere}")
+    params: dict[str, Any] = {"start": start, "end": end}
+    if segment is not None:
+        params["segment"] = segment
+    if channel is not None:
+        params["channel"] = channel
+    return sql, params  # type: ignore[return-value]
+
+
+def _revenue_windows(period: Period, as_of: str | None) -> tuple[str, str, str] | None:
+    """(base start, period start, period end) for GRR/NRR; ``all`` = last 12 months of data."""
+    if period.is_all:
+        if as_of is None:
+            return None
+        last = date.fromisoformat(as_of)
+        end = _add_months(date(last.year, last.month, 1), 1)
+        start = _add_months(end, -12)
+        return _add_months(start, -12).isoformat(), start.isoformat(), end.isoformat()
+    prev = previous_period(period)
+    return prev.start, period.start, period.end  # type: ignore[union-attr,return-value]
+
+
+def _revenue_sql(period: Period, windows: tuple[str, str, str], segment: str | None,
+                 channel: str | None) -> tuple[str, dict]:
+    """One pass over revenue events grouped by customer: base (R0) and period (R1) revenue."""
+    base_start, start, end = windows
+    lower = "1" if period.is_all else "date >= :base_start and date < :end"
+    cust_filter = ""
+    params: dict[str, Any] = {"base_start": base_start, "start": start, "end": end}
+    if segment is not None or channel is not None:
+        fwhere, _ = _filters(segment, channel, named=True)
+        cust_filter = f" and customer_id in (select id from customers where {fwhere})"
+        params.update({k: v for k, v in (("segment", segment), ("channel", channel))
+                       if v is not None})
+    if period.is_all:
+        # Whole history: the period's revenue is every event's.
+        period_sums = (f"sum({NET_AMOUNT}) as p, count(*) as pn, "
+                       "sum(iif(kind = 'upsell', amount, null)) as up")
+    else:
+        period_sums = ("sum(iif(date >= :start, net, null)) as p, "
+                       "sum(date >= :start) as pn, "
+                       "sum(iif(date >= :start and kind = 'upsell', amount, null)) as up")
+        period_sums = period_sums.replace("net", NET_AMOUNT)
+    sql = (
+        "select sum(iif(r0 > 0, r0, null)) as r0, "
+        "sum(iif(r0 > 0, max(coalesce(r1, 0), 0), null)) as r1, "
+        "sum(iif(r0 > 0, min(max(coalesce(r1, 0), 0), r0), null)) as r1_capped, "
+        "sum(iif(pn > 0, p, null)) as revenue, sum(pn > 0) as paying_customers, "
+        "sum(up) as upsell "
+        "from (select customer_id, "
+        f" sum(iif(date >= :base_start and date < :start, {NET_AMOUNT}, null)) as r0, "
+        f" sum(iif(date >= :start and date < :end, {NET_AMOUNT}, null)) as r1, "
+        f" {period_sums} "
+        f" from revenue_events where {lower}{cust_filter} group by customer_id)")
+    return sql, params
+
+
+def bare_sql(session: WorkspaceSession, period: str | Period = "all") -> list[tuple]:
+    """The SQL the scorecard needs, run bare (no Python around it): the benchmark's floor."""
+    per = period if isinstance(period, Period) else parse_period(period)
+    db = session.db
+    _, hi = data_range(session)
+    out = []
+    for sql, params in (_response_sql(per, None, None), _pulse_sql(per)):
+        out.append(db.execute(sql, params).fetchone())
+    as_of_end = (date.fromisoformat(hi) + timedelta(days=1)).isoformat() if hi else "9999-12-31"
+    sql, params = _customer_sql(per, as_of_end, None, None)
+    out.append(db.execute(sql, params).fetchone())
+    windows = _revenue_windows(per, hi)
+    if windows:
+        sql, params = _revenue_sql(per, windows, None, None)
+        out.append(db.execute(sql, params).fetchone())
+    return out
+
+
+def _row(db: sqlite_utils.Database, sql: str, params: Any) -> dict[str, Any]:
+    cursor = db.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    values = cursor.fetchone()
+    return dict(zip(names, values or [None] * len(names), strict=True))
+
+
+def finance_settings(session: WorkspaceSession) -> dict[str, float]:
+    """Gross margin (%) and annual discount rate (%) used for the discounted CLV."""
+    stored = session.setting(FINANCE_SETTING, {}) or {}
+    return {**DEFAULT_FINANCE, **{k: float(v) for k, v in stored.items()
+                                  if k in DEFAULT_FINANCE and v is not None}}
+
+
+def set_finance_settings(session: WorkspaceSession, gross_margin_pct: float,
+                         annual_discount_rate_pct: float) -> None:
+    """Store the gross margin (0-100 %) and annual discount rate (0-100 %) (editors+)."""
+    session.require("editor")
+    problems = []
+    for field, value in (("gross_margin_pct", gross_margin_pct),
+                         ("annual_discount_rate_pct", annual_discount_rate_pct)):
+        if not isinstance(value, int | float) or not 0 <= value <= 100:
+            problems.append(Problem(field, f"must be a number from 0 to 100, not {value!r}"))
+    if problems:
+        raise ValidationError(problems)
+    session.set_setting(FINANCE_SETTING, {"gross_margin_pct": float(gross_margin_pct),
+                                          "annual_discount_rate_pct":
+                                              float(annual_discount_rate_pct)})
+
+
+def _i(value: Any) -> int:
+    return int(value or 0)
+
+
+def scorecard(session: WorkspaceSession, period: str | Period = "all", *,
+              segment: str | None = None, channel: str | None = None) -> dict[str, Any]:
+    """The scorecard of ``period`` (optionally for one segment or channel).
+
+    Returns a flat dict: the metric keys of :data:`METRICS` plus ``responses``, ``nps_moe``,
+    ``nps_low``/``nps_high``, the three NPS shares, ``ces_easy_pct``, ``customers`` (active in the
+    period), ``new_customers``, ``monthly_churn_pct``, ``revenue`` and the counts the
+    comparisons need. A metric with no data is ``None``, never 0. See the module docstring for
+    the definitions of churn, retention, GRR, NRR and CLV.
+    """
+    per = period if isinstance(period, Period) else parse_period(period)
+    db = session.db
+    _, hi = data_range(session)
+    as_of_end = (date.fromisoformat(hi) + timedelta(days=1)).isoformat() if hi else "9999-12-31"
+
+    resp = _row(db, *_response_sql(per, segment, channel))
+    pulse = _row(db, *_pulse_sql(per)) if segment is None and channel is None else {}
+    cust = _row(db, *_customer_sql(per, as_of_end, segment, channel))
+    windows = _revenue_windows(per, hi)
+    rev = _row(db, *_revenue_sql(per, windows, segment, channel)) if windows else {}
+
+    out: dict[str, Any] = {"period": per.label, "period_start": per.start,
+                           "period_end": per.end, "segment": segment, "channel": channel,
+                           "data_last_date": hi}
+    out.update(_soft_metrics(resp, pulse))
+    out.update(_hard_metrics(cust, rev, per, windows, finance_settings(session)))
+    return out
+
+
+def _soft_metrics(resp: dict, pulse: dict) -> dict[str, Any]:
+    p, pa, d = _i(resp.get("promoters")), _i(resp.get("passives")), _i(resp.get("detractors"))
+    result = m.nps(p, pa, d)
+    out: dict[str, Any] = {
+        "responses": _i(resp.get("responses")),
+        "nps_n": p + pa + d, "promoters": p, "passives": pa, "detractors": d,
+        "nps": result.nps if result else None,
+        "nps_moe": result.moe if result else None,
+        "nps_low": result.low if result else None,
+        "nps_high": result.high if result else None,
+        "promoters_pct": result.promoters_pct if result else None,
+        "passives_pct": result.passives_pct if result else None,
+        "detractors_pct": result.detractors_pct if result else None,
+        "csat_n": _i(resp.get("csat_n")), "csat_top2": _i(resp.get("csat_top2")),
+        "ces_n": _i(resp.get("ces_n")), "ces_sum": float(resp.get("ces_sum") or 0),
+        "ces_sumsq": float(resp.get("ces_sumsq") or 0),
+    }
+    out["csat_pct"] = m.csat_pct(out["csat_top2"], out["csat_n"])
+    out["ces_mean"] = m.ces_mean(out["ces_sum"], out["ces_n"])
+    out["ces_easy_pct"] = m.ces_easy_pct(_i(resp.get("ces_easy")), out["ces_n"])
+    out["rating_index"] = m.rating_index([
+        (float(resp.get(f"{k}_sum") or 0), _i(resp.get(f"{k}_n"))) for k in ("eff", "ease", "emo")])
+    ep, epa, ed = (_i(pulse.get("enps_promoters")), _i(pulse.get("enps_passives")),
+                   _i(pulse.get("enps_detractors")))
+    enps_result = m.nps(ep, epa, ed)
+    out.update({"enps_n": ep + epa + ed, "enps_promoters": ep, "enps_passives": epa,
+                "enps_detractors": ed, "enps": enps_result.nps if enps_result else None,
+                "enps_moe": enps_result.moe if enps_result else None})
+    return out
+
+
+def _hard_metrics(cust: dict, rev: dict, per: Period, windows: tuple | None,
+                  finance: dict[str, float]) -> dict[str, Any]:
+    base, churned = _i(cust.get("churn_base")), _i(cust.get("churned"))
+    customer_months = float(cust.get("exposure_days") or 0) / DAYS_PER_MONTH
+    monthly_churn = m.monthly_churn_hazard(_i(cust.get("churn_events")), customer_months)
+    paying = _i(rev.get("paying_customers"))
+    revenue = float(rev["revenue"]) if rev.get("revenue") is not None else None
+    if revenue is not None and customer_months > 0:
+        monthly_rpc = revenue / customer_months
+    elif cust.get("avg_monthly_revenue") is not None:
+        monthly_rpc = float(cust["avg_monthly_revenue"])
+    else:
+        monthly_rpc = None
+    r0 = float(rev.get("r0") or 0)
+    out = {
+        "customers": _i(cust.get("customers")),
+        "new_customers": _i(cust.get("new_customers")),
+        "churn_base": base, "churned": churned,
+        "churn_rate_pct": m.churn_rate_pct(churned, base),
+        "retention_rate_pct": m.retention_rate_pct(churned, base),
+        "monthly_churn_pct": None if monthly_churn is None else 100 * monthly_churn,
+        "revenue": revenue if paying else None,
+        "paying_customers": paying,
+        "revenue_per_customer": m.revenue_per_customer(revenue or 0.0, paying),
+        "monthly_revenue_per_customer": monthly_rpc,
+        "grr_pct": m.gross_revenue_retention_pct(float(rev.get("r1_capped") or 0), r0),
+        "nrr_pct": m.net_revenue_retention_pct(float(rev.get("r1") or 0), r0),
+        "revenue_retention_window": (None if not windows else
+                                     {"base_start": windows[0], "start": windows[1],
+                                      "end": windows[2]}),
+        "expansion_revenue": (float(rev["upsell"]) if rev.get("upsell") is not None else None),
+        # No customer has a referrer recorded: unknown, not zero.
+        "referrals": _i(cust.get("referrals")) if _i(cust.get("referral_data")) else None,
+        "clv": m.clv_simple(monthly_rpc, monthly_churn),
+        "clv_discounted": m.clv_discounted(
+            monthly_rpc, monthly_churn, finance["gross_margin_pct"] / 100.0,
+            finance["annual_discount_rate_pct"] / 100.0),
+    }
+    if not out["customers"]:
+        out["customers"] = 0
+    return out
+
+
+# ---- comparison ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """A metric in two periods: the change and whether it is larger than the noise."""
+
+    key: str
+    value: float | None
+    previous: float | None
+    change: float | None
+    meaningful: bool | None  # None: not tested or not testable
+    note: str
+
+
+def compare(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Change]:
+    """Each metric of :data:`METRICS` in ``current`` against ``previous``.
+
+    NPS / eNPS: meaningful when the change is outside the combined margin of error
+    sqrt(MoE₁² + MoE₂²). Proportions (CSAT, churn, retention): pooled two-proportion z-test at 5%.
+    CES mean: Welch's test at 5%. Other metrics: "not tested". Fewer than
+    :data:`cxcore.metrics.SMALL_SAMPLE` answers in either period is said plainly.
+    """
+    out: dict[str, Change] = {}
+    for d in METRICS:
+        value = current.get(d.key)
+        prev = previous.get(d.key) if previous else None
+        change = None if value is None or prev is None else value - prev
+        meaningful: bool | None = None
+        note = "not tested"
+        if previous is None or change is None:
+            note = "no comparison data"
+        elif d.key == "nps":
+            meaningful = m.nps_change_is_meaningful(current["nps_moe"], previous["nps_moe"],
+                                                    change)
+            note = _small(current["nps_n"], previous["nps_n"]) or (
+                "beyond the margin of error" if meaningful else "within the margin of error")
+        elif d.key == "enps":
+            meaningful = m.nps_change_is_meaningful(current["enps_moe"], previous["enps_moe"],
+                                                    change)
+            note = _small(current["enps_n"], previous["enps_n"]) or (
+                "beyond the margin of error" if meaningful else "within the margin of error")
+        elif d.key == "csat_pct":
+            meaningful = m.proportion_change_is_meaningful(
+                current["csat_top2"], current["csat_n"], previous["csat_top2"], previous["csat_n"])
+            note = _small(current["csat_n"], previous["csat_n"]) or _sig(meaningful)
+        elif d.key in ("churn_rate_pct", "retention_rate_pct"):
+            meaningful = m.proportion_change_is_meaningful(
+                current["churned"], current["churn_base"], previous["churned"],
+                previous["churn_base"])
+            note = _small(current["churn_base"], previous["churn_base"]) or _sig(meaningful)
+        elif d.key == "ces_mean":
+            meaningful = m.mean_change_is_meaningful(
+                current["ces_n"], current["ces_sum"], current["ces_sumsq"],
+                previous["ces_n"], previous["ces_sum"], previous["ces_sumsq"])
+            note = _small(current["ces_n"], previous["ces_n"]) or _sig(meaningful)
+        out[d.key] = Change(d.key, value, prev, change, meaningful, note)
+    return out
+
+
+def _small(n1: int, n2: int) -> str | None:
+    n = min(n1, n2)
+    if n < m.SMALL_SAMPLE:
+        return f"small sample ({n} answers): treat the change as noise"
+    return None
+
+
+def _sig(meaningful: bool | None) -> str:
+    if meaningful is None:
+        return "not testable"
+    return "significant at 5%" if meaningful else "within the noise"
+
+
+# ---- targets ------------------------------------------------------------------------------------
+
+def targets(session: WorkspaceSession) -> dict[str, dict[str, float | None]]:
+    """Targets per metric key: ``{"target": float, "warn_at": float | None}``."""
+    stored = session.setting(TARGETS_SETTING, {}) or {}
+    return {k: v for k, v in stored.items() if k in METRIC_BY_KEY and isinstance(v, dict)}
+
+
+def set_targets(session: WorkspaceSession, new_targets: dict[str, dict[str, Any]]) -> None:
+    """Replace the workspace's targets (editors and owners). Each entry: ``target`` (number, or
+    None to remove it) and optional ``warn_at`` (the yellow limit, on the bad side of the
+    target). Unknown metrics and non-numbers are rejected; nothing is stored then."""
+    session.require("editor")
+    problems: list[Problem] = []
+    clean: dict[str, dict[str, float | None]] = {}
+    for key, entry in new_targets.items():
+        d = METRIC_BY_KEY.get(key)
+        if d is None:
+            problems.append(Problem(key, "is not a scorecard metric"))
+            continue
+        target = entry.get("target") if isinstance(entry, dict) else None
+        warn_at = entry.get("warn_at") if isinstance(entry, dict) else None
+        if target is None:
+            continue
+        if not isinstance(target, int | float) or isinstance(target, bool) or target != target:
+            problems.append(Problem(key, f"target must be a number, not {target!r}"))
+            continue
+        if warn_at is not None:
+            if not isinstance(warn_at, int | float) or isinstance(warn_at, bool):
+                problems.append(Problem(key, f"yellow limit must be a number, not {warn_at!r}"))
+                continue
+            wrong_side = warn_at > target if d.higher_is_better else warn_at < target
+            if wrong_side:
+                side = "below" if d.higher_is_better else "above"
+                problems.append(Problem(key, f"yellow limit {warn_at} must be {side} the "
+                                             f"target {target}"))
+                continue
+        clean[key] = {"target": float(target),
+                      "warn_at": None if warn_at is None else float(warn_at)}
+    if problems:
+        raise ValidationError(problems)
+    session.set_setting(TARGETS_SETTING, clean)
+
+
+def status(key: str, value: float | None,
+           workspace_targets: dict[str, dict[str, float | None]]) -> str | None:
+    """green / yellow / red for ``value`` against the workspace's target (None: no target)."""
+    entry = workspace_targets.get(key)
+    d = METRIC_BY_KEY.get(key)
+    if not entry or d is None:
+        return None
+    return m.target_status(value, entry.get("target"), entry.get("warn_at"), d.higher_is_better)
+
+
+# ---- trends, breakdowns, cohorts, value by NPS group --------------------------------------------
+
+def monthly_trend(session: WorkspaceSession, period: str | Period = "all", *,
+                  segment: str | None = None, channel: str | None = None) -> list[dict[str, Any]]:
+    """Per calendar month of ``period``: responses, NPS with its adjusted-Wald interval
+    (``nps_low``/``nps_high``), CSAT, CES mean, net revenue, churn base, churned and churn rate,
+    oldest month first. Months without survey answers have ``nps`` None.
+
+    Monthly churn follows the module definition: the base is customers active on the 1st of the
+    month (dated churn only), churned are those whose ``end_date`` falls in the month.
+    """
+    per = period if isinstance(period, Period) else parse_period(period)
+    db = session.db
+    months: dict[str, dict[str, Any]] = {}
+    sql, params = _response_sql(per, segment, channel, group_by="substr(date, 1, 7)")
+    cursor = db.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        soft = _soft_metrics(row, {})
+        months[row["grp"]] = {k: soft[k] for k in (
+            "responses", "nps_n", "nps", "nps_moe", "nps_low", "nps_high", "csat_pct", "csat_n",
+            "ces_mean", "promoters_pct", "detractors_pct")}
+    where, wparams = _window(per)
+    cust_filter, cparams = "", []
+    if segment is not None or channel is not None:
+        fwhere, cparams = _filters(segment, channel)
+        cust_filter = f" and customer_id in (select id from customers where {fwhere})"
+    for month, revenue in db.execute(
+            f"select substr(date, 1, 7), sum({NET_AMOUNT}) from revenue_events "
+            f"where {where}{cust_filter} group by 1", wparams + cparams).fetchall():
+        months.setdefault(month, {})["revenue"] = revenue
+    fwhere, fparams = _filters(segment, channel)
+    starts = dict(db.execute(
+        f"select substr(start_date, 1, 7), count(*) from customers where start_date is not null "
+        f"and not (churned = 1 and end_date is null) and {fwhere} group by 1",
+        fparams).fetchall())
+    ends: dict[str, tuple[int, int]] = {}
+    for month, total, prior in db.execute(
+            f"select substr(end_date, 1, 7), count(*), "
+            f"sum(start_date < substr(end_date, 1, 7) || '-01') from customers "
+            f"where end_date is not null and start_date is not null and {fwhere} group by 1",
+            fparams).fetchall():
+        ends[month] = (total, prior or 0)
+    all_months = sorted(set(starts) | set(ends) | set(months))
+    started_before = ended_before = 0
+    for month in all_months:
+        base = started_before - ended_before
+        churned = ends.get(month, (0, 0))[1]
+        if per.is_all or (per.start[:7] <= month < per.end[:7]):  # type: ignore[index]
+            entry = months.setdefault(month, {})
+            entry["churn_base"] = base
+            entry["churned"] = churned
+            entry["churn_rate_pct"] = m.churn_rate_pct(churned, base)
+        started_before += starts.get(month, 0)
+        ended_before += ends.get(month, (0, 0))[0]
+    empty = {"responses": 0, "nps_n": 0, "nps": None, "nps_moe": None, "nps_low": None,
+             "nps_high": None, "csat_pct": None, "csat_n": 0, "ces_mean": None,
+             "promoters_pct": None, "detractors_pct": None, "revenue": None,
+             "churn_base": 0, "churned": 0, "churn_rate_pct": None}
+    return [{"month": month, **empty, **months[month]} for month in sorted(months)]
+
+
+def breakdown(session: WorkspaceSession, by: str, period: str | Period = "all"
+              ) -> list[dict[str, Any]]:
+    """Metrics per segment or channel (``by``): survey metrics grouped by the response's own
+    segment/channel, customer metrics (customers, churn, retention) by the customer's.
+    Missing values are grouped as "(none)". Sorted by number of responses, then customers."""
+    if by not in ("segment", "channel"):
+        raise ValidationError(Problem("by", "must be 'segment' or 'channel'"))
+    per = period if isinstance(period, Period) else parse_period(period)
+    db = session.db
+    groups: dict[str, dict[str, Any]] = {}
+    sql, params = _response_sql(per, None, None, group_by=f"coalesce({by}, '(none)')")
+    cursor = db.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        soft = _soft_metrics(row, {})
+        groups[row["grp"]] = {k: soft[k] for k in (
+            "responses", "nps_n", "nps", "nps_moe", "csat_pct", "ces_mean")}
+    _, hi = data_range(session)
+    as_of_end = (date.fromisoformat(hi) + timedelta(days=1)).isoformat() if hi else "9999-12-31"
+    sql, cparams = _customer_sql(per, as_of_end, None, None)
+    sql = sql.replace("select count(*)", f"select coalesce({by}, '(none)') as grp, count(*)", 1)
+    cursor = db.execute(sql + " group by grp", cparams)
+    names = [c[0] for c in cursor.description]
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        base, churned = _i(row["churn_base"]), _i(row["churned"])
+        groups.setdefault(row["grp"], {}).update({
+            "customers": _i(row["customers"]),
+            "churn_rate_pct": m.churn_rate_pct(churned, base),
+            "retention_rate_pct": m.retention_rate_pct(churned, base)})
+    empty = {"responses": 0, "nps_n": 0, "nps": None, "nps_moe": None, "csat_pct": None,
+             "ces_mean": None, "customers": 0, "churn_rate_pct": None,
+             "retention_rate_pct": None}
+    rows = [{by: key, **empty, **value} for key, value in groups.items()]
+    return sorted(rows, key=lambda r: (-r["responses"], -r["customers"], str(r[by])))
+
+
+def value_by_nps_group(session: WorkspaceSession, period: str | Period = "all"
+                       ) -> list[dict[str, Any]]:
+    """Financial value of customers by NPS group, each customer placed by their latest answer
+    (by date) within ``period``: customers, retention (share not churned: no ``end_date`` and not
+    flagged), average monthly revenue (customer field), and net revenue per customer from revenue
+    events in ``period``. One row per group that has customers: promoter, passive, detractor."""
+    per = period if isinstance(period, Period) else parse_period(period)
+    where, params = _window(per)
+    rev_where, rev_params = _window(per)
+    sql = (
+        "with latest as (select customer_id, nps, max(date) from responses "
+        f" where customer_id is not null and nps is not null and {where} group by customer_id), "
+        "grouped as (select case when nps >= 9 then 'promoter' when nps >= 7 then 'passive' "
+        " else 'detractor' end as nps_group, customer_id from latest), "
+        f"rev as (select customer_id, sum({NET_AMOUNT}) as revenue from revenue_events "
+        f" where {rev_where} and customer_id in (select customer_id from latest) "
+        " group by customer_id) "
+        "select g.nps_group, count(*) as customers, "
+        " sum(c.id is not null and c.end_date is null and coalesce(c.churned, 0) = 0) as active, "
+        " sum(c.id is not null) as known, avg(c.monthly_revenue) as avg_monthly_revenue, "
+        " sum(r.revenue) as revenue, count(r.revenue) as paying "
+        "from grouped g left join customers c on c.id = g.customer_id "
+        "left join rev r on r.customer_id = g.customer_id group by g.nps_group")
+    rows = {r[0]: r for r in session.db.execute(sql, params + rev_params).fetchall()}
+    out = []
+    for group in ("promoter", "passive", "detractor"):
+        if group not in rows:
+            continue
+        _, customers, active, known, avg_mrr, revenue, _paying = rows[group]
+        out.append({
+            "nps_group": group, "customers": customers,
+            "retention_pct": m.retention_rate_pct(_i(known) - _i(active), _i(known)),
+            "avg_monthly_revenue": avg_mrr,
+            "revenue": revenue,
+            "revenue_per_customer": (None if revenue is None else revenue / customers),
+        })
+    return out
+
+
+def cohort_retention(session: WorkspaceSession, max_cohorts: int = 24) -> list[dict[str, Any]]:
+    """Retention by start-month cohort: for each cohort (the latest ``max_cohorts``) and each
+    month offset k = 0, 1, ... up to the last month of data, the share of the cohort still a
+    customer on the first day of the k-th month after its start month (i.e. ``end_date`` is
+    empty or on/after that day). Customers flagged churned without an ``end_date`` are left out
+    (their leaving month is unknown). Rows: cohort, offset, cohort_size, retained, retained_pct.
+    """
+    _, hi = data_range(session)
+    if hi is None:
+        return []
+    last = date.fromisoformat(hi)
+    last_index = last.year * 12 + last.month - 1
+    index = "(cast(substr({0}, 1, 4) as integer) * 12 + cast(substr({0}, 6, 2) as integer) - 1)"
+    rows = session.db.execute(
+        f"select substr(start_date, 1, 7) as cohort, "
+        f" case when end_date is null then null else {index.format('end_date')} - "
+        f" {index.format('start_date')} end as lifetime, count(*) "
+        "from customers where start_date is not null and not (churned = 1 and end_date is null) "
+        "group by 1, 2").fetchall()
+    cohorts: dict[str, dict[int | None, int]] = {}
+    for cohort, lifetime, count in rows:
+        cohorts.setdefault(cohort, {})[lifetime] = count
+    out = []
+    for cohort in sorted(cohorts)[-max_cohorts:]:
+        hist = cohorts[cohort]
+        size = sum(hist.values())
+        cohort_index = int(cohort[:4]) * 12 + int(cohort[5:7]) - 1
+        for offset in range(0, last_index - cohort_index + 1):
+            retained = sum(n for life, n in hist.items() if life is None or life >= offset)
+            out.append({"cohort": cohort, "offset": offset, "cohort_size": size,
+                        "retained": retained, "retained_pct": 100.0 * retained / size})
+    return out

@@ -1,0 +1,161 @@
+"""Altair charts for the scorecard, built from the plain rows that :mod:`cxcore.scorecard`
+returns. Large fonts and one fixed palette so they read on a projector; no streamlit here, so
+the specs can be tested as dictionaries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+#: One colour per meaning, used everywhere (colour-blind-safe where it matters).
+COLORS = {
+    "primary": "#1f4e79",
+    "band": "#9ecae1",
+    "promoter": "#1a9850",
+    "passive": "#a6a6a6",
+    "detractor": "#d73027",
+    "green": "#1a9850",
+    "yellow": "#f2b701",
+    "red": "#d73027",
+    "revenue": "#7b3294",
+}
+GROUP_ORDER = ["promoter", "passive", "detractor"]
+FONT_SIZE = 16
+TITLE_SIZE = 20
+
+
+def _big(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+            .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+            .configure_title(fontSize=TITLE_SIZE, anchor="start")
+            .configure_view(strokeWidth=0))
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for column in columns:
+        if column not in frame:
+            frame[column] = pd.Series(dtype="float64")
+    return frame
+
+
+def nps_trend_chart(trend: list[dict[str, Any]], title: str = "NPS by month") -> alt.Chart:
+    """NPS per month as a line, its adjusted-Wald 95% interval as a shaded band behind it."""
+    frame = _frame(trend, ["month", "nps", "nps_low", "nps_high", "nps_n"])
+    frame = frame[frame["nps"].notna()]
+    base = alt.Chart(frame).encode(
+        x=alt.X("month:O", title=None, sort=None, axis=alt.Axis(labelAngle=-45)))
+    band = base.mark_area(opacity=0.35, color=COLORS["band"]).encode(
+        y=alt.Y("nps_low:Q", title="NPS", scale=alt.Scale(domain=[-100, 100])),
+        y2="nps_high:Q",
+        tooltip=[alt.Tooltip("month:O"), alt.Tooltip("nps_low:Q", format=".1f", title="low"),
+                 alt.Tooltip("nps_high:Q", format=".1f", title="high")])
+    line = base.mark_line(point=alt.OverlayMarkDef(size=80), color=COLORS["primary"],
+                          strokeWidth=3).encode(
+        y=alt.Y("nps:Q"),
+        tooltip=[alt.Tooltip("month:O"), alt.Tooltip("nps:Q", format=".1f", title="NPS"),
+                 alt.Tooltip("nps_n:Q", title="answers")])
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#666", strokeDash=[4, 4]).encode(
+        y="y:Q")
+    return _big(alt.layer(band, zero, line).properties(title=title, height=320))
+
+
+def metric_trend_chart(trend: list[dict[str, Any]], field: str, title: str,
+                       color: str = COLORS["primary"]) -> alt.Chart:
+    """One metric per month as a line (months without a value are left out)."""
+    frame = _frame(trend, ["month", field])
+    frame = frame[frame[field].notna()]
+    chart = alt.Chart(frame).mark_line(point=True, color=color, strokeWidth=3).encode(
+        x=alt.X("month:O", title=None, sort=None, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y(f"{field}:Q", title=title),
+        tooltip=[alt.Tooltip("month:O"), alt.Tooltip(f"{field}:Q", format=",.1f")])
+    return _big(chart.properties(title=title, height=260))
+
+
+def sparkline(trend: list[dict[str, Any]], field: str, color: str = COLORS["primary"]
+              ) -> alt.Chart:
+    """A tiny line of ``field`` by month, without axes, for a metric card."""
+    frame = _frame(trend, ["month", field])
+    frame = frame[frame[field].notna()]
+    chart = alt.Chart(frame).mark_line(color=color, strokeWidth=2).encode(
+        x=alt.X("month:O", axis=None, sort=None),
+        y=alt.Y(f"{field}:Q", axis=None, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("month:O"), alt.Tooltip(f"{field}:Q", format=",.1f")])
+    return chart.properties(height=50).configure_view(strokeWidth=0)
+
+
+def nps_shares_chart(card: dict[str, Any]) -> alt.Chart:
+    """One stacked bar: shares of promoters, passives and detractors (they sum to 100)."""
+    rows = [{"group": g, "share": card.get(f"{g}s_pct"), "order": i}
+            for i, g in enumerate(GROUP_ORDER) if card.get(f"{g}s_pct") is not None]
+    chart = alt.Chart(pd.DataFrame(rows, columns=["group", "share", "order"])).mark_bar().encode(
+        x=alt.X("share:Q", stack="zero", title="% of answers", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("group:N", scale=alt.Scale(domain=GROUP_ORDER, range=[
+            COLORS[g] for g in GROUP_ORDER]), legend=alt.Legend(orient="bottom", title=None)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("share:Q", format=".1f")])
+    return _big(chart.properties(height=70))
+
+
+def breakdown_chart(rows: list[dict[str, Any]], by: str, metric: str = "nps",
+                    title: str | None = None) -> alt.Chart:
+    """Horizontal bars of ``metric`` per segment or channel; for NPS with its margin of error
+    as a whisker."""
+    frame = _frame(rows, [by, metric, "nps_moe", "responses", "customers"])
+    frame = frame[frame[metric].notna()].copy()
+    frame[by] = frame[by].astype(str)
+    y = alt.Y(f"{by}:N", title=None, sort="-x")
+    bars = alt.Chart(frame).mark_bar(color=COLORS["primary"]).encode(
+        x=alt.X(f"{metric}:Q", title=title or metric), y=y,
+        tooltip=[alt.Tooltip(f"{by}:N"), alt.Tooltip(f"{metric}:Q", format=",.1f"),
+                 alt.Tooltip("responses:Q"), alt.Tooltip("customers:Q")])
+    layers = [bars]
+    if metric == "nps":
+        frame["low"] = frame["nps"] - frame["nps_moe"]
+        frame["high"] = frame["nps"] + frame["nps_moe"]
+        layers.append(alt.Chart(frame).mark_rule(color="#333", strokeWidth=2).encode(
+            x="low:Q", x2="high:Q", y=y))
+    return _big(alt.layer(*layers).properties(title=title or metric,
+                                              height=max(120, 40 * len(frame))))
+
+
+def value_by_group_chart(rows: list[dict[str, Any]], field: str = "revenue_per_customer",
+                         title: str = "Revenue per customer by NPS group") -> alt.Chart:
+    """Bars per NPS group (promoter, passive, detractor) in the group colours."""
+    frame = _frame(rows, ["nps_group", field, "customers"])
+    frame = frame[frame[field].notna()]
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("nps_group:N", title=None, sort=GROUP_ORDER,
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{field}:Q", title=title),
+        color=alt.Color("nps_group:N", legend=None, scale=alt.Scale(
+            domain=GROUP_ORDER, range=[COLORS[g] for g in GROUP_ORDER])),
+        tooltip=[alt.Tooltip("nps_group:N"), alt.Tooltip(f"{field}:Q", format=",.1f"),
+                 alt.Tooltip("customers:Q")])
+    return _big(chart.properties(title=title, height=280))
+
+
+def cohort_chart(rows: list[dict[str, Any]]) -> alt.Chart:
+    """Cohort retention heat map: start month × months since start, colour = % retained."""
+    frame = _frame(rows, ["cohort", "offset", "retained_pct", "cohort_size"])
+    chart = alt.Chart(frame).mark_rect().encode(
+        x=alt.X("offset:O", title="Months since start"),
+        y=alt.Y("cohort:O", title="Start month", sort="descending"),
+        color=alt.Color("retained_pct:Q", title="% retained",
+                        scale=alt.Scale(scheme="blues", domain=[0, 100])),
+        tooltip=[alt.Tooltip("cohort:O"), alt.Tooltip("offset:O"),
+                 alt.Tooltip("retained_pct:Q", format=".1f"), alt.Tooltip("cohort_size:Q")])
+    return _big(chart.properties(title="Retention by start-month cohort",
+                                 height=max(150, 22 * frame["cohort"].nunique())))
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """The chart as a PNG (rendered by vl-convert, no browser), e.g. for a slide."""
+    import io
+
+    buffer = io.BytesIO()
+    chart.save(buffer, format="png", scale_factor=scale)
+    return buffer.getvalue()

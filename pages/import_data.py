@@ -1,0 +1,186 @@
+"""Import data: upload a file, check how its columns map, see every bad row, then import.
+
+The uploaded file lives in ``st.session_state["import_source"]`` ({"name", "data"}) and the
+parsed preview beside it, so reruns (changing a mapping, pressing a button) don't re-upload, and
+tests can put a file there directly. Also: past imports with Undo, and CSV export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from cxcore import export, importers
+from cxcore.storage import slugify
+from cxui import shell
+
+session = shell.page_session("editor")
+
+KIND_LABELS = {"customers": "Customers", "revenue": "Revenue events",
+               "responses": "Survey responses", "pulse": "Employee pulse (eNPS)"}
+IGNORE_LABEL = "(don't import)"
+state = st.session_state
+state.setdefault("import_round", 0)  # bumped to clear the uploader after import/cancel
+
+
+def clear_upload() -> None:
+    for key in ("import_source", "import_preview", "import_overrides"):
+        state.pop(key, None)
+    state["import_round"] += 1
+
+
+st.title("Import data")
+st.write("Bring in customers, revenue events, survey responses or employee pulse answers from "
+         "a CSV or Excel file. Exports from Qualtrics, SurveyMonkey and Delighted are recognised; "
+         "so are spreadsheets whose headers are the survey questions. Nothing is stored until you "
+         "press **Import**; an import can be undone as a whole, and importing the same file again "
+         "does not count anything twice.")
+
+kind = st.selectbox("What does the file hold?", importers.KINDS, format_func=KIND_LABELS.get,
+                    key="import_kind")
+with st.expander("Dates and tenure (when the file needs them)"):
+    st.caption("Customer effort (CES) is stored on 1-7 where **7 means very easy**: higher is "
+               "better.")
+    ces_low_is_easy = st.checkbox(
+        "My survey's effort scale had 1 = very easy (store 8 - answer)",
+        key="import_ces_low_is_easy")
+    default_date = st.text_input(
+        "Date for every row (YYYY-MM-DD)", key="import_default_date",
+        help="For survey exports without a date column, e.g. the day a survey wave closed.")
+    reference_date = st.text_input(
+        "Reference date of a tenure column (YYYY-MM-DD)", key="import_reference_date",
+        help="Customers: start date = this date minus the tenure in months.")
+    date_format = st.text_input("Date format, if detection is wrong (e.g. %d/%m/%Y)",
+                                key="import_date_format")
+
+upload = st.file_uploader("CSV or Excel file", type=["csv", "txt", "tsv", "xlsx"],
+                          key=f"import_upload_{state['import_round']}")
+if upload is not None:
+    data = upload.getvalue()
+    current = state.get("import_source")
+    if current is None or current["name"] != upload.name or current["data"] != data:
+        state["import_source"] = {"name": upload.name, "data": data}
+        state.pop("import_preview", None)
+
+source = state.get("import_source")
+if source is not None:
+    file_key = hashlib.sha1(source["data"]).hexdigest()[:12]
+    prefix = f"map_{file_key}_{kind}_"
+    # The user's mapping choices for this file and kind: every selectbox that now differs from
+    # the mapping the last preview used is a choice the user just made.
+    overrides = state.setdefault("import_overrides", {}).setdefault(prefix, {})
+    cached = state.get("import_preview")
+    if cached is not None and cached[0][:2] == (file_key, kind):
+        for key, value in list(state.items()):
+            if str(key).startswith(prefix):
+                column, chosen = str(key)[len(prefix):], "" if value == IGNORE_LABEL else value
+                if cached[1].mapping.get(column, "") != chosen:
+                    overrides[column] = chosen
+    options = (default_date.strip() or None, reference_date.strip() or None,
+               date_format.strip() or None, ces_low_is_easy)
+    signature = (file_key, kind, tuple(sorted(overrides.items())), options)
+    preview = None
+    if cached is not None and cached[0] == signature:
+        preview = cached[1]
+    else:
+        with st.spinner("Reading and checking every row..."):
+            preview = shell.run_action(lambda: importers.prepare_import(
+                kind, source["data"], filename=source["name"], mapping=overrides or None,
+                known_customer_ids=session, default_date=options[0],
+                reference_date=options[1], date_format=options[2],
+                ces_low_is_easy=options[3]))
+        if preview is not None:
+            state["import_preview"] = (signature, preview)
+
+    if preview is not None:
+        d = preview.detected
+        st.subheader(shell.esc(source["name"]))
+        st.caption(shell.esc(
+            f"{d['format']} layout, encoding {d.get('encoding') or 'n/a'}, "
+            f"delimiter {d.get('delimiter_name') or 'n/a'}; {preview.total_rows:,} rows."))
+        for note in preview.notes:
+            st.info(shell.esc(note))
+
+        st.markdown("**Columns**: check what each column of the file becomes.")
+        fields = importers.field_labels(kind)
+        choices = [IGNORE_LABEL, *fields]
+        columns_in_file = list(preview.mapping) + preview.unmapped
+        grid = st.columns(3)
+        for i, column in enumerate(c for c in preview.head.columns if c in columns_in_file):
+            # Show what the preview actually used (a choice can displace another column's).
+            state[prefix + column] = preview.mapping.get(column, IGNORE_LABEL)
+            with grid[i % 3]:
+                st.selectbox(shell.esc(column), choices, key=prefix + column,
+                             format_func=lambda f: f if f == IGNORE_LABEL else fields[f])
+
+        st.markdown("**First rows of the file**")
+        st.dataframe(preview.preview_frame(), hide_index=True)
+
+        good, bad = st.columns(2)
+        good.metric("Rows ready to import", f"{preview.valid_rows:,}")
+        bad.metric("Rows with problems", f"{preview.bad_rows:,}")
+        if preview.problems:
+            st.markdown("**Validation report**: these rows will not be imported.")
+            st.dataframe(preview.problems_frame(), hide_index=True,
+                         column_config={"row": st.column_config.NumberColumn(format="%d")})
+            if preview.problem_count > len(preview.problems):
+                st.caption(f"Showing the first {len(preview.problems):,} of "
+                           f"{preview.problem_count:,} problems.")
+
+        go, cancel = st.columns(2)
+        label = (f"Import {preview.valid_rows:,} valid rows" if preview.bad_rows
+                 else f"Import {preview.valid_rows:,} rows")
+        if go.button(label, type="primary", disabled=preview.valid_rows == 0,
+                     key="import_go", icon=":material/upload:"):
+            bar = st.progress(0.0, text="Importing...")
+            result = shell.run_action(lambda: importers.commit_import(
+                session, preview, progress=lambda f: bar.progress(f, text=f"Importing... "
+                                                                          f"{f:.0%}")))
+            if result is not None:
+                clear_upload()
+                state["import_done"] = (
+                    f"Imported {result.inserted:,} rows"
+                    + (f" as batch {result.batch_id}" if result.batch_id else "")
+                    + f"; {result.skipped_duplicates:,} were already there.")
+                st.rerun()
+        if cancel.button("Cancel", key="import_cancel"):
+            clear_upload()
+            st.rerun()
+
+if "import_done" in state:
+    st.success(state.pop("import_done"))
+
+st.divider()
+st.subheader("Past imports")
+batches = importers.list_batches(session)
+if not batches:
+    st.caption("Nothing imported yet.")
+else:
+    st.dataframe(
+        [{"batch": b["id"], "kind": b["kind"], "file": b["filename"], "rows": b["rows"],
+          "by": b["created_by"], "at": b["created_at"],
+          "undone": b["undone_at"] or ""} for b in batches], hide_index=True)
+    undoable = [b["id"] for b in batches if not b["undone_at"]]
+    if undoable:
+        left, right = st.columns([2, 1])
+        chosen = left.selectbox("Batch to undo", undoable, key="undo_batch")
+        if right.button("Undo this import", key="undo_go", icon=":material/undo:"):
+            removed = shell.run_action(lambda: importers.undo_import(session, chosen))
+            if removed is not None:
+                state["import_done"] = f"Undid batch {chosen}: removed {removed:,} rows."
+                st.rerun()
+
+st.divider()
+st.subheader("Export")
+st.write("Download the workspace's data as CSV. Cells that a spreadsheet would run as a formula "
+         "(starting with =, +, - or @) are prefixed with ' so they open as plain text.")
+left, right = st.columns([2, 1])
+table = left.selectbox("Table", list(export.EXPORT_TABLES), key="export_table")
+if right.button("Prepare CSV", key="export_go", icon=":material/download:"):
+    state["export_file"] = (table, export.export_csv(session, table))
+prepared = state.get("export_file")
+if prepared is not None:
+    st.download_button(f"Download {prepared[0]}.csv", prepared[1],
+                       file_name=f"{slugify(session.info.name)}-{prepared[0]}.csv",
+                       mime="text/csv", key="export_download")

@@ -1,0 +1,291 @@
+"""Scorecard: soft (survey) metrics beside hard (business) ones, with honest noise markers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cxcore import scorecard as sc
+from cxcore import scorecard_charts as charts
+from cxui import shell
+
+session = shell.page_session()
+KEY = shell.cache_key(session)
+STATUS_TEXT = {"green": ":green[● on target]", "yellow": ":orange[▲ near target]",
+               "red": ":red[▼ off target]", None: ":gray[no target set]"}
+SPARK_FIELD = {"nps": "nps", "csat_pct": "csat_pct", "ces_mean": "ces_mean",
+               "churn_rate_pct": "churn_rate_pct", "revenue_per_customer": "revenue"}
+
+
+# The session's connection is not hashable (leading underscore); KEY changes on every write.
+@st.cache_data(show_spinner=False, max_entries=128)
+def cached_card(_session, key, period: str, segment, channel) -> dict:
+    return sc.scorecard(_session, period, segment=segment, channel=channel)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_trend(_session, key, period: str, segment, channel) -> list[dict]:
+    return sc.monthly_trend(_session, period, segment=segment, channel=channel)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_breakdown(_session, key, by: str, period: str) -> list[dict]:
+    return sc.breakdown(_session, by, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_value(_session, key, period: str) -> list[dict]:
+    return sc.value_by_nps_group(_session, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_cohorts(_session, key) -> list[dict]:
+    return sc.cohort_retention(_session)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_periods(_session, key, grain: str) -> list[str]:
+    return sc.available_periods(_session, grain)
+
+
+def fmt(value, unit: str) -> str:
+    """A metric value as shown on a card."""
+    if value is None:
+        return "no data"
+    if unit == "%":
+        return f"{value:.1f} %"
+    if unit == "pts":
+        return f"{value:+.0f}"
+    if unit == "/7":
+        return f"{value:.2f} / 7"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.0f}"
+
+
+def fmt_change(change, unit: str) -> str | None:
+    if change is None:
+        return None
+    if unit in ("%", "pts"):
+        return f"{change:+.1f} {'pts' if unit == 'pts' else 'pp'}"
+    if unit == "/7":
+        return f"{change:+.2f}"
+    return f"{change:+,.0f}"
+
+
+st.title("Scorecard")
+st.caption(f"{session.info.name}: customer scores next to the money, with the noise shown.")
+
+# ---- period pickers ----
+grains = {"Quarter": "quarter", "Month": "month", "Year": "year", "All data": "all"}
+top = st.columns([1, 2, 2, 2, 2])
+grain_label = top[0].selectbox("Period type", list(grains), key="sc_grain")
+grain = grains[grain_label]
+if grain == "all":
+    period, options = "all", ["all"]
+    top[1].selectbox("Period", ["all"], key="sc_period_all", disabled=True)
+else:
+    options = cached_periods(session, KEY, grain)
+    if not options:
+        options = ["all"]
+    period = top[1].selectbox("Period", options, key=f"sc_period_{grain}")
+previous = sc.previous_period(sc.parse_period(period))
+compare_options = ["(none)"] + ([previous.label] if previous else []) + [
+    o for o in options if o not in (period, previous.label if previous else None, "all")]
+compare_to = top[2].selectbox("Compare with", compare_options,
+                              index=1 if previous else 0, key=f"sc_compare_{grain}")
+# The period's breakdowns (needed below anyway) supply the filter choices.
+segments = [r["segment"] for r in cached_breakdown(session, KEY, "segment", period)
+            if r["segment"] != "(none)"]
+channels = [r["channel"] for r in cached_breakdown(session, KEY, "channel", period)
+            if r["channel"] != "(none)"]
+segment = top[3].selectbox("Segment", ["(all)", *segments], key="sc_segment")
+channel = top[4].selectbox("Channel", ["(all)", *channels], key="sc_channel")
+segment = None if segment == "(all)" else segment
+channel = None if channel == "(all)" else channel
+
+card = cached_card(session, KEY, period, segment, channel)
+if not card["responses"] and not card["customers"] and card["enps"] is None:
+    st.info("There is nothing to score yet for this selection. Import survey responses and your "
+            "customer list on the **Import data** page (editors), then come back here.")
+    st.stop()
+
+before = (cached_card(session, KEY, compare_to, segment, channel)
+          if compare_to != "(none)" else None)
+changes = sc.compare(card, before)
+targets = sc.targets(session)
+trend = cached_trend(session, KEY, "all", segment, channel)
+
+if card["nps_n"] and card["nps_n"] < sc.m.SMALL_SAMPLE:
+    st.warning(f"Only {card['nps_n']} NPS answers in {period}: the score can move a lot by "
+               "chance. Treat it as an indication, not a result.")
+if before is not None and before["nps_n"] and before["nps_n"] < sc.m.SMALL_SAMPLE:
+    st.warning(f"Only {before['nps_n']} NPS answers in {compare_to}: comparisons with it are "
+               "mostly noise.")
+
+
+def metric_card(container, key: str) -> None:
+    d = sc.METRIC_BY_KEY[key]
+    change = changes[key]
+    delta_color = "normal" if d.higher_is_better else "inverse"
+    if change.meaningful is not True:
+        delta_color = "off"  # grey: not shown to be larger than the noise
+    with container.container(border=True):
+        st.metric(d.label, fmt(card.get(key), d.unit), fmt_change(change.change, d.unit),
+                  delta_color=delta_color, help=d.help)
+        extra = ""
+        if key == "nps" and card.get("nps_moe") is not None:
+            extra = f" · ±{card['nps_moe']:.0f} (n={card['nps_n']:,})"
+        if change.change is not None:
+            marker = ("**meaningful change**" if change.meaningful
+                      else shell.esc(change.note))
+            st.caption(f"vs {shell.esc(compare_to)}: {marker}{extra}")
+        elif extra:
+            st.caption(extra.lstrip(" ·"))
+        target = targets.get(key)
+        status = sc.status(key, card.get(key), targets)
+        target_text = f" (target {fmt(target['target'], d.unit)})" if target else ""
+        st.markdown(STATUS_TEXT[status] + target_text)
+        field = SPARK_FIELD.get(key)
+        if field and sum(1 for r in trend if r.get(field) is not None) > 1:
+            st.altair_chart(charts.sparkline(trend, field), width="stretch")
+
+
+soft_keys = ["nps", "csat_pct", "ces_mean", "rating_index", "enps"]
+hard_keys = ["retention_rate_pct", "churn_rate_pct", "nrr_pct", "grr_pct",
+             "revenue_per_customer", "clv", "clv_discounted", "expansion_revenue", "referrals"]
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader(f"How customers feel · {card['responses']:,} responses")
+    cols = st.columns(2)
+    for i, key in enumerate(soft_keys):
+        metric_card(cols[i % 2], key)
+with right:
+    st.subheader(f"What they do · {card['customers']:,} customers")
+    cols = st.columns(2)
+    for i, key in enumerate(hard_keys):
+        metric_card(cols[i % 2], key)
+st.caption("Customer effort is on 1-7 where 7 = very easy (higher is better). A grey change is "
+           "not larger than the noise: for NPS, inside the combined margin of error; for CSAT "
+           "and churn, not significant at 5%. Revenue retention compares "
+           f"{shell.esc(period)} with the period before it"
+           + (" (for all data: the last 12 months with the 12 before)." if period == "all"
+              else "."))
+
+# ---- the link: value by NPS group ----
+st.header("What a promoter is worth")
+value_rows = cached_value(session, KEY, period)
+if value_rows:
+    c1, c2 = st.columns(2)
+    if any(r["revenue_per_customer"] is not None for r in value_rows):
+        c1.altair_chart(charts.value_by_group_chart(value_rows), width="stretch")
+    elif any(r["avg_monthly_revenue"] is not None for r in value_rows):
+        c1.altair_chart(charts.value_by_group_chart(
+            value_rows, "avg_monthly_revenue", "Monthly revenue per customer by NPS group"),
+            width="stretch")
+    c2.altair_chart(charts.value_by_group_chart(
+        value_rows, "retention_pct", "Retention (%) by NPS group"), width="stretch")
+    st.dataframe(pd.DataFrame(value_rows).rename(columns={
+        "nps_group": "NPS group", "customers": "Customers", "retention_pct": "Retention %",
+        "avg_monthly_revenue": "Avg monthly revenue", "revenue": "Revenue",
+        "revenue_per_customer": "Revenue per customer"}), hide_index=True, width="stretch")
+    st.caption("Each customer is placed in a group by their latest NPS answer in the period.")
+else:
+    st.info("No survey answers are linked to customers in this period, so the value of "
+            "promoters and detractors can't be shown yet.")
+
+# ---- trends ----
+st.header("Trends")
+tab_nps, tab_csat, tab_churn, tab_revenue, tab_cohorts = st.tabs(
+    ["NPS", "CSAT", "Churn", "Revenue", "Cohorts"])
+nps_chart = charts.nps_trend_chart(trend, "NPS by month, with its 95% interval")
+with tab_nps:
+    if any(r["nps"] is not None for r in trend):
+        st.altair_chart(nps_chart, width="stretch")
+        st.altair_chart(charts.nps_shares_chart(card), width="stretch")
+    else:
+        st.info("No NPS answers yet.")
+with tab_csat:
+    st.altair_chart(charts.metric_trend_chart(trend, "csat_pct", "CSAT %"), width="stretch")
+with tab_churn:
+    st.altair_chart(charts.metric_trend_chart(trend, "churn_rate_pct", "Monthly churn %",
+                                              charts.COLORS["red"]), width="stretch")
+with tab_revenue:
+    st.altair_chart(charts.metric_trend_chart(trend, "revenue", "Net revenue",
+                                              charts.COLORS["revenue"]), width="stretch")
+with tab_cohorts:
+    cohorts = cached_cohorts(session, KEY)
+    if cohorts:
+        st.altair_chart(charts.cohort_chart(cohorts), width="stretch")
+    else:
+        st.info("No customers with start dates yet.")
+
+# ---- breakdowns ----
+st.header("Breakdowns")
+for by, tab in zip(("segment", "channel"), st.tabs(["By segment", "By channel"]), strict=True):
+    with tab:
+        rows = cached_breakdown(session, KEY, by, period)
+        if not rows:
+            st.info(f"No {by} recorded.")
+            continue
+        if any(r["nps"] is not None for r in rows):
+            st.altair_chart(charts.breakdown_chart(rows, by, "nps", f"NPS by {by}"),
+                            width="stretch")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+# ---- export ----
+st.header("Export what is shown")
+table = pd.DataFrame([{
+    "metric": d.label, "period": period, "value": card.get(d.key),
+    "compared with": None if before is None else compare_to,
+    "previous": changes[d.key].previous, "change": changes[d.key].change,
+    "meaningful": changes[d.key].meaningful, "note": changes[d.key].note,
+    "target": targets.get(d.key, {}).get("target"),
+    "status": sc.status(d.key, card.get(d.key), targets)} for d in sc.METRICS])
+e1, e2 = st.columns(2)
+e1.download_button("Scorecard as CSV", table.to_csv(index=False).encode("utf-8"),
+                   file_name=f"scorecard-{period}.csv", mime="text/csv",
+                   icon=":material/download:", key="sc_csv")
+e2.download_button("NPS trend as PNG", lambda: charts.to_png(nps_chart),
+                   file_name=f"nps-trend-{period}.png", mime="image/png",
+                   icon=":material/image:", key="sc_png")
+
+# ---- targets ----
+if session.can_edit:
+    with st.expander("Targets and finance settings", icon=":material/flag:"):
+        st.write("A metric is green when it meets its target, yellow down to the yellow limit "
+                 "(default: 10% of the target away), red beyond. Leave a target empty to "
+                 "remove it.")
+        frame = pd.DataFrame([{
+            "key": d.key, "metric": d.label,
+            "better": "higher" if d.higher_is_better else "lower",
+            "target": targets.get(d.key, {}).get("target"),
+            "yellow limit": targets.get(d.key, {}).get("warn_at")} for d in sc.METRICS])
+        finance = sc.finance_settings(session)
+        with st.form("sc_targets"):
+            edited = st.data_editor(
+                frame, hide_index=True, disabled=["key", "metric", "better"],
+                column_config={"key": None,
+                               "target": st.column_config.NumberColumn(format="%.2f"),
+                               "yellow limit": st.column_config.NumberColumn(format="%.2f")},
+                key="sc_targets_editor", width="stretch")
+            f1, f2 = st.columns(2)
+            margin = f1.number_input("Gross margin %", 0.0, 100.0,
+                                     finance["gross_margin_pct"], key="sc_margin")
+            discount = f2.number_input("Annual discount rate %", 0.0, 100.0,
+                                       finance["annual_discount_rate_pct"], key="sc_discount")
+            saved = st.form_submit_button("Save targets", type="primary")
+        if saved:
+            new = {}
+            for row in edited.to_dict("records"):
+                target = row["target"]
+                if target is not None and not pd.isna(target):
+                    warn = row["yellow limit"]
+                    new[row["key"]] = {"target": float(target),
+                                       "warn_at": None if warn is None or pd.isna(warn)
+                                       else float(warn)}
+            saved_targets = shell.run_action(lambda: sc.set_targets(session, new) or True)
+            if saved_targets and shell.run_action(
+                    lambda: sc.set_finance_settings(session, margin, discount) or True,
+                    success="Targets saved."):
+                st.rerun()

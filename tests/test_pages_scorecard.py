@@ -1,0 +1,65 @@
+"""AppTest of pages/scorecard.py: with data, without data, viewer vs editor, saving targets."""
+
+from __future__ import annotations
+
+from cxcore import scorecard as sc
+from tests.test_scorecard import load
+
+PAGE = "pages/scorecard.py"
+
+
+def _text(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [m.label for m in at.metric] + [str(m.value) for m in at.metric]
+    parts += [i.value for i in at.info] + [w.value for w in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_no_data_says_what_to_do(app_page) -> None:
+    at = app_page(PAGE, user="viewer")
+    assert not at.exception
+    assert "Import data" in _text(at)
+    assert not at.metric
+
+
+def test_renders_cards_with_data(app_page, editor_session) -> None:
+    load(editor_session.db)
+    at = app_page(PAGE, user="viewer")
+    assert not at.exception, at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert {"NPS", "CSAT", "Retention", "Net revenue retention", "Customer lifetime value"} <= set(
+        labels)
+    # Quarter view defaults to the newest quarter, 2026-Q1, compared with 2025-Q4.
+    assert labels["NPS"] == "+17"
+    assert labels["CSAT"] == "60.0 %"
+    assert labels["Net revenue retention"] == "90.0 %"
+    text = _text(at)
+    assert "Only 6 NPS answers" in text  # small sample said plainly
+    assert "small sample" in text
+    # Viewers get no targets editor.
+    assert not any(f.proto.form_id == "sc_targets" for f in at.get("form"))
+    assert "Targets and finance settings" not in [e.label for e in at.expander]
+
+
+def test_all_data_and_segment_filter(app_page, editor_session) -> None:
+    load(editor_session.db)
+    at = app_page(PAGE, user="viewer")
+    at.selectbox(key="sc_grain").set_value("All data").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["NPS"] == "+0"
+    at.selectbox(key="sc_segment").set_value("SMB").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["NPS"] == "+25"  # 10, 9, 8, 0 -> (2 - 1) / 4 = 25
+
+
+def test_editor_saves_a_target(app_page, editor_session) -> None:
+    load(editor_session.db)
+    at = app_page(PAGE, user="editor")
+    assert "Targets and finance settings" in [e.label for e in at.expander]
+    edited = sc.METRICS.index(sc.METRIC_BY_KEY["nps"])
+    at.session_state["sc_targets_editor"] = {
+        "edited_rows": {edited: {"target": 10.0}}, "added_rows": [], "deleted_rows": []}
+    at.button[[b.label for b in at.button].index("Save targets")].click().run()
+    assert not at.exception, at.exception
+    assert sc.targets(editor_session)["nps"]["target"] == 10.0
+    assert ":green[● on target]" in _text(at)
