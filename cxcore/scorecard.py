@@ -210,6 +210,11 @@ def data_range(session: WorkspaceSession) -> tuple[str | None, str | None]:
     return (lo[:10] if lo else None, hi[:10] if hi else None)
 
 
+def next_day(day: str) -> str:
+    """The ISO date after ``day`` (the exclusive end of a period that ends on ``day``)."""
+    return (date.fromisoformat(day[:10]) + timedelta(days=1)).isoformat()
+
+
 def available_periods(session: WorkspaceSession, grain: str = "quarter") -> list[str]:
     """Period labels of ``grain`` (year, quarter, month) covering the data, newest first."""
     lo, hi = data_range(session)

@@ -215,11 +215,24 @@ def sign_out() -> None:
 
 # ---- workspace ----------------------------------------------------------------------------------
 
+def switch_workspace(workspace_id: int) -> None:
+    """Make ``workspace_id`` the current workspace and rerun.
+
+    The sidebar's picker owns the ``workspace_id`` key, which a page may not change after the
+    picker has been drawn in the same run; so the choice waits under another key until the next
+    run applies it before drawing the picker.
+    """
+    st.session_state["_switch_workspace_to"] = workspace_id
+    st.rerun()
+
+
 def current_workspace_id(username: str) -> int | None:
     """The selected workspace id, defaulting to the user's first workspace."""
     acc = accounts()
     available = acc.list_workspaces(username)
     ids = [w.id for w in available]
+    if "_switch_workspace_to" in st.session_state:
+        st.session_state["workspace_id"] = st.session_state.pop("_switch_workspace_to")
     chosen = st.session_state.get("workspace_id")
     if chosen not in ids:
         chosen = ids[0] if ids else None

@@ -44,6 +44,11 @@ def cached_cohorts(_session, key) -> list[dict]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def cached_range(_session, key) -> tuple:
+    return sc.data_range(_session)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def cached_periods(_session, key, grain: str) -> list[str]:
     return sc.available_periods(_session, grain)
 
@@ -88,12 +93,18 @@ else:
     options = cached_periods(session, KEY, grain)
     if not options:
         options = ["all"]
-    period = top[1].selectbox("Period", options, key=f"sc_period_{grain}")
+    # Default to the newest period the data covers completely; a period in progress would
+    # show half a quarter's revenue against a whole one.
+    last_day = cached_range(session, KEY)[1]
+    complete = [i for i, o in enumerate(options) if o != "all" and last_day
+                and sc.parse_period(o).end <= sc.next_day(last_day)]
+    period = top[1].selectbox("Period", options, index=complete[0] if complete else 0,
+                              key=f"sc_period_{grain}")
 previous = sc.previous_period(sc.parse_period(period))
 compare_options = ["(none)"] + ([previous.label] if previous else []) + [
     o for o in options if o not in (period, previous.label if previous else None, "all")]
 compare_to = top[2].selectbox("Compare with", compare_options,
-                              index=1 if previous else 0, key=f"sc_compare_{grain}")
+                              index=1 if previous else 0, key=f"sc_compare_{period}")
 # The period's breakdowns (needed below anyway) supply the filter choices.
 segments = [r["segment"] for r in cached_breakdown(session, KEY, "segment", period)
             if r["segment"] != "(none)"]
@@ -116,6 +127,10 @@ changes = sc.compare(card, before)
 targets = sc.targets(session)
 trend = cached_trend(session, KEY, "all", segment, channel)
 
+if period != "all" and card["data_last_date"] and (
+        sc.parse_period(period).end > sc.next_day(card["data_last_date"])):
+    st.info(f"{period} is still in progress: the data ends on {card['data_last_date']}, so "
+            "revenue and churn cover only part of it.")
 if card["nps_n"] and card["nps_n"] < sc.m.SMALL_SAMPLE:
     st.warning(f"Only {card['nps_n']} NPS answers in {period}: the score can move a lot by "
                "chance. Treat it as an indication, not a result.")

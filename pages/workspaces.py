@@ -25,13 +25,12 @@ else:
 new_col, demo_col = st.columns(2)
 with new_col, st.form("create_workspace", clear_on_submit=True):
     st.subheader("New workspace")
-    name = st.text_input("Name", max_chars=80, placeholder="e.g. Acme Dental (client)")
+    name = st.text_input("Workspace name", max_chars=80, placeholder="e.g. Acme Dental (client)")
     if st.form_submit_button("Create workspace", type="primary"):
         info = shell.run_action(lambda: acc.create_workspace(name, by=username),
                                 success="Workspace created.")
         if info:
-            st.session_state["workspace_id"] = info.id
-            st.rerun()
+            shell.switch_workspace(info.id)
 with demo_col:
     st.subheader("Demo")
     st.write("A fictional appliance shop with two years of customers, revenue, surveys, "
@@ -40,8 +39,7 @@ with demo_col:
         with st.spinner("Building the demo business…"):
             info = shell.run_action(lambda: demo.create_demo_workspace(acc, owner=username))
         if info:
-            st.session_state["workspace_id"] = info.id
-            st.rerun()
+            shell.switch_workspace(info.id)
 
 owned = [w for w in mine if w.role == "owner"] if not is_admin else mine
 if owned:

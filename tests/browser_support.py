@@ -104,7 +104,8 @@ def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')",
         timeout=60_000)
     page.wait_for_timeout(300)
 

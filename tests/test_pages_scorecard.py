@@ -26,10 +26,15 @@ def test_renders_cards_with_data(app_page, editor_session) -> None:
     load(editor_session.db)
     at = app_page(PAGE, user="viewer")
     assert not at.exception, at.exception
+    # The data ends on 2026-03-20, so the default is the last complete quarter, 2025-Q4.
+    assert at.selectbox(key="sc_period_quarter").value == "2025-Q4"
+    at.selectbox(key="sc_period_quarter").set_value("2026-Q1").run()
+    assert not at.exception, at.exception
+    assert "2026-Q1 is still in progress" in _text(at)
+    assert at.selectbox(key="sc_compare_2026-Q1").value == "2025-Q4"
     labels = {m.label: m.value for m in at.metric}
     assert {"NPS", "CSAT", "Retention", "Net revenue retention", "Customer lifetime value"} <= set(
         labels)
-    # Quarter view defaults to the newest quarter, 2026-Q1, compared with 2025-Q4.
     assert labels["NPS"] == "+17"
     assert labels["CSAT"] == "60.0 %"
     assert labels["Net revenue retention"] == "90.0 %"
@@ -55,6 +60,7 @@ def test_all_data_and_segment_filter(app_page, editor_session) -> None:
 def test_editor_saves_a_target(app_page, editor_session) -> None:
     load(editor_session.db)
     at = app_page(PAGE, user="editor")
+    at.selectbox(key="sc_period_quarter").set_value("2026-Q1").run()
     assert "Targets and finance settings" in [e.label for e in at.expander]
     edited = sc.METRICS.index(sc.METRIC_BY_KEY["nps"])
     at.session_state["sc_targets_editor"] = {
