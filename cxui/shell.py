@@ -83,6 +83,30 @@ def run_action(fn: Callable[[], Any], success: str | None = None) -> Any:
     return result
 
 
+def attempt(fn: Callable[[], Any]) -> bool:
+    """Run a cxcore write; on a refusal show why (inline, keeping the form's input) and return
+    False."""
+    try:
+        fn()
+    except CXError as exc:
+        show_error(exc)
+        return False
+    return True
+
+
+def done(message: str) -> None:
+    """Rerun the page so it redraws from storage, showing ``message`` once at its top."""
+    st.session_state["_cx_flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """Show the message left by :func:`done` (``page_session`` calls this)."""
+    message = st.session_state.pop("_cx_flash", None)
+    if message:
+        st.success(message)
+
+
 def cache_key(session: wsmod.WorkspaceSession) -> tuple:
     """A hashable token that changes whenever the workspace file is written; pass it to
     ``@st.cache_data`` functions so their results refresh after any change."""
@@ -260,6 +284,7 @@ def page_session(min_role: str = "viewer") -> wsmod.WorkspaceSession:
         st.stop()
     if not role_at_least(session.role, min_role):
         st.warning(f"This page needs the {min_role} role; yours in "
-                   f"'{session.info.name}' is {session.role}.")
+                   f"'{esc(session.info.name)}' is {session.role}.")
         st.stop()
+    show_flash()
     return session

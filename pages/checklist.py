@@ -11,7 +11,6 @@ from streamlit.errors import StreamlitAPIException
 
 from cxcore import checklist as cl
 from cxcore import journeys
-from cxcore.errors import CXError
 from cxui import shell
 
 session = shell.page_session()
@@ -20,25 +19,8 @@ STATUS_ICON = {"not started": ":material/radio_button_unchecked:",
                "in progress": ":material/pending:", "done": ":material/check_circle:",
                cl.WAITING: ":material/hourglass_empty:"}
 
-flash = st.session_state.pop("cl_flash", None)
-if flash:
-    st.success(flash)
 
 
-def attempt(action: Any) -> bool:
-    """Run a cxcore write; show its error and return False if it was refused."""
-    try:
-        action()
-    except CXError as exc:
-        shell.show_error(exc)
-        return False
-    return True
-
-
-def done(message: str) -> None:
-    """Show ``message`` after the rerun that refreshes the page."""
-    st.session_state["cl_flash"] = message
-    st.rerun()
 
 
 def link(page: str, label: str, icon: str | None = None) -> None:
@@ -90,9 +72,9 @@ def step_details(step: dict[str, Any]) -> None:
         due = st.date_input("Due date", value=dt.date.fromisoformat(step["due_date"])
                             if step["due_date"] else None, key=f"cl_due_{n}")
         notes = st.text_area("Notes", value=step["notes"] or "", key=f"cl_notes_{n}")
-        if st.form_submit_button("Save owner, due date and notes") and attempt(
+        if st.form_submit_button("Save owner, due date and notes") and shell.attempt(
                 lambda: cl.update_step(session, n, owner=owner, due_date=due, notes=notes)):
-            done(f"Step {n} saved.")
+            shell.done(f"Step {n} saved.")
     with right.form(f"cl_override_{n}"):
         options = [FOLLOW, *cl.STATUSES]
         status = st.selectbox("Status", options,
@@ -103,8 +85,8 @@ def step_details(step: dict[str, Any]) -> None:
         if st.form_submit_button("Save status"):
             action = (lambda: cl.clear_override(session, n)) if status == FOLLOW else (
                 lambda: cl.set_override(session, n, status, note))
-            if attempt(action):
-                done(f"Step {n} status saved.")
+            if shell.attempt(action):
+                shell.done(f"Step {n} status saved.")
 
 
 def reflection(step_number: int) -> None:
@@ -119,9 +101,9 @@ def reflection(step_number: int) -> None:
         answers = {item["key"]: st.text_area(item["prompt"], value=item["answer"] or "",
                                              key=f"cl_reflect_{step_number}_{item['key']}")
                    for item in items}
-        if st.form_submit_button("Save answers", type="primary") and attempt(
+        if st.form_submit_button("Save answers", type="primary") and shell.attempt(
                 lambda: cl.save_reflections(session, step_number, answers)):
-            done(f"Step {step_number} answers saved.")
+            shell.done(f"Step {step_number} answers saved.")
 
 
 def customer_shoes() -> None:
@@ -145,11 +127,11 @@ def customer_shoes() -> None:
         kind = right.selectbox("What kind", cl.SHOES_KINDS, key="cl_shoes_kind")
         what = st.text_area("What was done", key="cl_shoes_what")
         felt = st.text_area("What it felt like", key="cl_shoes_felt")
-        if st.form_submit_button("Add experience") and attempt(
+        if st.form_submit_button("Add experience") and shell.attempt(
                 lambda: cl.add_shoes_entry(session, when, kind, what, felt)):
             for key in ("cl_shoes_what", "cl_shoes_felt"):
                 st.session_state.pop(key, None)
-            done("Experience added.")
+            shell.done("Experience added.")
     if entries:
         by_id = {e["id"]: e for e in entries}
         left, right = st.columns([3, 1])
@@ -157,10 +139,10 @@ def customer_shoes() -> None:
                                 format_func=lambda i: f"{by_id[i]['date']} · {by_id[i]['kind']}"
                                                       f" · {by_id[i]['what_was_done'][:60]}")
         sure = right.checkbox("Yes, remove it", key="cl_shoes_sure")
-        if right.button("Remove", key="cl_shoes_remove_btn", disabled=not sure) and attempt(
+        if right.button("Remove", key="cl_shoes_remove_btn", disabled=not sure) and shell.attempt(
                 lambda: cl.delete_shoes_entry(session, chosen)):
             st.session_state.pop("cl_shoes_sure", None)
-            done("Experience removed.")
+            shell.done("Experience removed.")
 
 
 def journey_step() -> None:
@@ -198,9 +180,9 @@ if session.can_edit:
                                            max_value=cl.MAX_TARGET, value=goal[key], step=1,
                                            key=f"cl_target_{key}")
                       for key in cl.DEFAULT_TARGETS}
-            if st.form_submit_button("Save targets") and attempt(
+            if st.form_submit_button("Save targets") and shell.attempt(
                     lambda: cl.set_targets(session, **values)):
-                done("Targets saved.")
+                shell.done("Targets saved.")
 
 st.header("After the six steps: rolling out")
 st.caption("Systematically measure, find what drives the experience, tie it to business "

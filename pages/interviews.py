@@ -11,7 +11,7 @@ import streamlit as st
 
 from cxcore import interview_charts as charts
 from cxcore import interviews as iv
-from cxcore.errors import CXError, ValidationError
+from cxcore.errors import ValidationError
 from cxui import shell
 
 session = shell.page_session()
@@ -23,9 +23,6 @@ st.title("Interview log")
 st.caption("What customers and frontline employees told you, in their own words. "
            "Steps 4 and 5 of the program checklist count these interviews.")
 
-flash = st.session_state.pop("iv_flash", None)
-if flash:
-    st.success(flash)
 
 counts = iv.counts_by_kind(session)
 col_c, col_e, _ = st.columns([1, 1, 2])
@@ -33,20 +30,6 @@ col_c.metric("Customer interviews", counts["customer"])
 col_e.metric("Employee interviews", counts["employee"])
 
 
-def done(message: str) -> None:
-    """Show ``message`` after the rerun that refreshes the page."""
-    st.session_state["iv_flash"] = message
-    st.rerun()
-
-
-def attempt(action: Any) -> bool:
-    """Run a cxcore write; show its error and return False if it was refused."""
-    try:
-        action()
-    except CXError as exc:
-        shell.show_error(exc)
-        return False
-    return True
 
 
 def show_guide(kind: str) -> None:
@@ -116,10 +99,10 @@ if session.can_edit:
     if last is not None and st.session_state.get("iv_undo_id") == last["id"]:
         with st.container(border=True):
             st.text(f"Deleted: interview with {last['interviewee']} on {last['date']}.")
-            if st.button("Undo delete", key="iv_undo", icon=":material/undo:") and attempt(
+            if st.button("Undo delete", key="iv_undo", icon=":material/undo:") and shell.attempt(
                     lambda: iv.restore_interview(session, last["id"])):
                 st.session_state.pop("iv_undo_id", None)
-                done("Interview restored.")
+                shell.done("Interview restored.")
 
 names = ["Log", "Themes", "Quote wall", "Interview guides", "Import / export"]
 if session.can_edit:
@@ -190,18 +173,18 @@ with tabs["Log"]:
                 edit_kind = st.radio("Type", iv.KINDS, index=iv.KINDS.index(item["kind"]),
                                      horizontal=True, key=f"iv_edit_kind_{chosen_id}")
                 data = interview_form(f"iv_edit_{chosen_id}", edit_kind, item)
-                if data is not None and attempt(
+                if data is not None and shell.attempt(
                         lambda: iv.update_interview(session, chosen_id, data)):
-                    done("Interview updated.")
+                    shell.done("Interview updated.")
             if st.session_state.get("iv_confirm_delete") == chosen_id:
                 st.warning("Delete this interview? You can undo it, or restore it from "
                            f"'Recently deleted' for {iv.RECOVERY_DAYS} days.")
                 c1, c2, _ = st.columns([1, 1, 4])
                 if c1.button("Yes, delete", type="primary", key="iv_delete_yes"):
                     st.session_state.pop("iv_confirm_delete", None)
-                    if attempt(lambda: iv.delete_interview(session, chosen_id)):
+                    if shell.attempt(lambda: iv.delete_interview(session, chosen_id)):
                         st.session_state["iv_undo_id"] = chosen_id
-                        done("Interview deleted. Use 'Undo delete' above to bring it back.")
+                        shell.done("Interview deleted. Use 'Undo delete' above to bring it back.")
                 if c2.button("Cancel", key="iv_delete_no"):
                     st.session_state.pop("iv_confirm_delete", None)
                     st.rerun()
@@ -218,9 +201,9 @@ with tabs["Log"]:
                     c1, c2 = st.columns([4, 1])
                     c1.text(f"{r['date']} · {r['kind']} · {r['interviewee']} "
                             f"(deleted by {r['deleted_by']} at {r['deleted_at']})")
-                    if c2.button("Restore", key=f"iv_restore_{r['id']}") and attempt(
+                    if c2.button("Restore", key=f"iv_restore_{r['id']}") and shell.attempt(
                             lambda rid=r["id"]: iv.restore_interview(session, rid)):
-                        done("Interview restored.")
+                        shell.done("Interview restored.")
 
 # ---- log a new interview ------------------------------------------------------------------------
 if session.can_edit:
@@ -236,7 +219,7 @@ if session.can_edit:
                 new_id = shell.run_action(lambda: iv.create_interview(session, data))
                 if new_id is not None:
                     st.session_state["iv_new_version"] = version + 1
-                    done("Interview saved.")
+                    shell.done("Interview saved.")
         with guide_col, st.container(border=True):
             show_guide(new_kind)
 
@@ -291,7 +274,7 @@ with tabs["Interview guides"]:
                         session, k, t))
                     if saved is not None:
                         st.session_state.pop(f"iv_guide_{guide_kind}", None)
-                        done(f"{guide_kind.capitalize()} interview guide saved.")
+                        shell.done(f"{guide_kind.capitalize()} interview guide saved.")
             else:
                 show_guide(guide_kind)
 
@@ -324,7 +307,7 @@ with tabs["Import / export"]:
                              disabled=not preview.ok, key="iv_import_confirm"):
                     added = shell.run_action(lambda: iv.import_csv(session, content))
                     if added is not None:
-                        done(f"{added} interview(s) imported.")
+                        shell.done(f"{added} interview(s) imported.")
                 if preview.problems:
                     st.caption("Fix the file and upload it again: nothing is imported while "
                                "any row has a problem.")

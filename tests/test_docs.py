@@ -28,7 +28,7 @@ def test_every_cli_command_in_the_readme_exists(tmp_path):
     usage = subprocess.run([sys.executable, "-m", "cxcore", "--help"], cwd=ROOT,
                            capture_output=True, text=True, check=True).stdout
     for line in README.splitlines():
-        match = re.search(r"python -m cxcore (\w+)", line)
+        match = re.search(r"python3? -m cxcore (\w+)", line)
         if match:
             assert match.group(1) in usage, line
 
@@ -39,3 +39,20 @@ def test_pinned_requirements():
             line = line.strip()
             if line and not line.startswith(("#", "-r")):
                 assert "==" in line, f"{name}: {line} is not pinned"
+
+
+def test_readme_cli_walkthrough_runs(tmp_path):
+    """Run the README's first command-line block, line by line, as a newcomer would."""
+    import os
+
+    block = next(b for b in fenced_blocks(README) if "-m cxcore init" in b)
+    env = dict(os.environ, CX_DATA_DIR=str(tmp_path / "data"), CX_BCRYPT_ROUNDS="4")
+    for line in block.strip().splitlines():
+        command = line.split("  #")[0].strip()
+        result = subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, text=True,
+                                input="a-long-password\n", capture_output=True)
+        assert result.returncode == 0, (command, result.stderr)
+    listing = subprocess.run([sys.executable, "-m", "cxcore", "workspace", "list"], cwd=ROOT,
+                             env=env, text=True, capture_output=True, check=True).stdout
+    assert "Acme Dental" in listing and "owner: bob" in listing
+    assert "Brightside Appliances (demo)" in listing
