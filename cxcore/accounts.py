@@ -282,6 +282,15 @@ class Accounts:
         sql += " order by w.name collate nocase"
         return [self._info(r, r["role"]) for r in self.db.query(sql, [username])]
 
+    def list_all_workspaces(self, *, by: str) -> list[WorkspaceInfo]:
+        """Every workspace, for an administrator managing memberships; ``role`` is the
+        administrator's own role there (``None`` where they are not a member)."""
+        if not self.is_admin(by):
+            raise PermissionDenied("Only an administrator can list every workspace.")
+        return [self._info(r, r["role"]) for r in self.db.query(
+            "select w.*, m.role from workspaces w left join memberships m "
+            "on m.workspace_id = w.id and m.username = ? order by w.name collate nocase", [by])]
+
     def get_workspace(self, workspace_id: int, username: str) -> WorkspaceInfo:
         """The workspace if ``username`` may open it; :class:`NotFound` otherwise (a non-member
         is not told whether it exists)."""

@@ -7,6 +7,8 @@ from cxcore.accounts import ROLES
 from cxui import shell
 
 username = shell.require_user()
+shell.current_workspace_id(username)  # applies a switch asked for on the previous run
+shell.show_flash()
 acc = shell.accounts()
 is_admin = acc.is_admin(username)
 
@@ -41,7 +43,9 @@ with demo_col:
         if info:
             shell.switch_workspace(info.id)
 
-owned = [w for w in mine if w.role == "owner"] if not is_admin else mine
+# Owners manage their workspaces; an administrator manages every workspace's members.
+owned = acc.list_all_workspaces(by=username) if is_admin else [
+    w for w in mine if w.role == "owner"]
 if owned:
     st.divider()
     st.header("Manage a workspace")
@@ -50,16 +54,18 @@ if owned:
     ids = list(names)
     ws_id = st.selectbox("Workspace to manage", ids,
                          index=ids.index(current) if current in ids else 0,
-                         format_func=lambda i: names[i].name, key="manage_ws")
+                         format_func=lambda i: names[i].name + ("" if names[i].role else
+                                                           " (not a member)"),
+                   key="manage_ws")
     ws = names[ws_id]
     settings_tab, members_tab, danger_tab = st.tabs(["Settings", "Members", "Archive or delete"])
     with settings_tab:
         with st.form("rename"):
             new_name = st.text_input("Name", value=ws.name, max_chars=80)
             if st.form_submit_button("Rename"):
-                shell.run_action(lambda: acc.rename_workspace(ws.id, new_name, by=username),
-                                 success="Renamed.")
-        if ws.path.exists():
+                if shell.attempt(lambda: acc.rename_workspace(ws.id, new_name, by=username)):
+                    shell.done("Renamed.")
+        if ws.role == "owner" and ws.path.exists():
             st.download_button(
                 "Download the workspace file (SQLite)", data=ws.path.read_bytes(),
                 file_name=ws.path.name, mime="application/vnd.sqlite3",
@@ -76,32 +82,31 @@ if owned:
                                 help="viewer: reads · editor: adds and changes data · "
                                      "owner: members, settings, delete")
             if st.form_submit_button("Add or change member"):
-                shell.run_action(lambda: acc.set_member(ws.id, member, role, by=username),
-                                 success="Member saved.")
+                if shell.attempt(lambda: acc.set_member(ws.id, member, role, by=username)):
+                    shell.done("Member saved.")
         removable = [m["username"] for m in members if m["username"] != username]
         if removable:
             who = st.selectbox("Remove a member", removable, index=None, placeholder="Choose…")
             if who and st.button(f"Remove {who}"):
-                shell.run_action(lambda: acc.remove_member(ws.id, who, by=username),
-                                 success="Member removed.")
+                if shell.attempt(lambda: acc.remove_member(ws.id, who, by=username)):
+                    shell.done("Member removed.")
     with danger_tab:
         if ws.archived:
             if st.button("Restore from archive"):
-                shell.run_action(lambda: acc.set_archived(ws.id, False, by=username),
-                                 success="Restored.")
+                if shell.attempt(lambda: acc.set_archived(ws.id, False, by=username)):
+                    shell.done("Restored.")
         elif st.button("Archive", help="Hides it from the picker; nothing is deleted."):
-            shell.run_action(lambda: acc.set_archived(ws.id, True, by=username),
-                             success="Archived.")
+            if shell.attempt(lambda: acc.set_archived(ws.id, True, by=username)):
+                shell.done("Archived.")
         st.markdown("**Delete for good.** This removes the workspace file and every record in "
                     "it. Download the file first if you may need it.")
         with st.form("delete_ws", clear_on_submit=True):
             confirm = st.text_input("Type the workspace's name to confirm")
             if st.form_submit_button("Delete workspace", type="primary"):
-                done = shell.run_action(
-                    lambda: acc.delete_workspace(ws.id, by=username, confirm_name=confirm) or True)
-                if done:
+                if shell.attempt(
+                        lambda: acc.delete_workspace(ws.id, by=username, confirm_name=confirm)):
                     st.session_state.pop("workspace_id", None)
-                    st.rerun()
+                    shell.done("Workspace deleted.")
 
 if is_admin:
     st.divider()

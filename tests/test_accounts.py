@@ -202,3 +202,15 @@ def test_create_workspace_is_atomic(accounts, monkeypatch):
     with pytest.raises(RuntimeError):
         accounts.create_workspace("Initech", by="owner")
     assert table_snapshot(accounts) == before
+
+
+def test_admin_lists_every_workspace_others_do_not(accounts):
+    accounts.create_user("zed", PASSWORD, by="owner")
+    accounts.create_workspace("Zed Co", by="zed")
+    listed = {w.name: w.role for w in accounts.list_all_workspaces(by="owner")}
+    assert listed == {"Acme": "owner", "Zed Co": None}
+    with pytest.raises(PermissionDenied):
+        accounts.list_all_workspaces(by="editor")
+    # the administrator manages Zed Co's members without being one
+    accounts.set_member(accounts.find_workspace("Zed Co").id, "viewer", "viewer", by="owner")
+    assert accounts.role_in(accounts.find_workspace("Zed Co").id, "owner") is None

@@ -1,0 +1,86 @@
+"""AppTest of the Workspaces page: create, demo, rename, archive, delete, members, people."""
+
+from __future__ import annotations
+
+from .conftest import plain
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def text_input(at, label):
+    return next(t for t in at.text_input if t.label == label)
+
+
+def test_rename_through_the_page(app_page, accounts, workspace):
+    at = app_page("pages/workspaces.py", user="owner")
+    text_input(at, "Name").input("Acme & Sons <i>Ltd</i>")
+    button(at, "Rename").click().run()
+    assert not at.exception
+    assert accounts.get_workspace(workspace.id, "owner").name == "Acme & Sons <i>Ltd</i>"
+
+
+def test_archive_and_restore(app_page, accounts, workspace):
+    at = app_page("pages/workspaces.py", user="owner")
+    button(at, "Archive").click().run()
+    assert accounts.get_workspace(workspace.id, "owner").archived
+    assert accounts.list_workspaces("viewer") == []
+    button(at, "Restore from archive").click().run()
+    assert not accounts.get_workspace(workspace.id, "owner").archived
+
+
+def test_delete_needs_the_exact_name(app_page, accounts, workspace):
+    at = app_page("pages/workspaces.py", user="owner")
+    text_input(at, "Type the workspace's name to confirm").input("acme")
+    button(at, "Delete workspace").click().run()
+    assert any("type the workspace's name exactly" in plain(e.value) for e in at.error)
+    assert workspace.path.exists()
+    text_input(at, "Type the workspace's name to confirm").input("Acme")
+    button(at, "Delete workspace").click().run()
+    assert not at.exception
+    assert not workspace.path.exists()
+    assert accounts.list_workspaces("owner") == []
+
+
+def test_add_change_and_remove_a_member(app_page, accounts, workspace):
+    accounts.create_user("client", "correct-horse-1", by="owner")
+    at = app_page("pages/workspaces.py", user="owner")
+    text_input(at, "Username").input("client")
+    button(at, "Add or change member").click().run()
+    assert accounts.role_in(workspace.id, "client") == "viewer"
+    text_input(at, "Username").input("ghost")
+    button(at, "Add or change member").click().run()
+    assert any("no user named 'ghost'" in plain(e.value) for e in at.error)
+    remove = next(s for s in at.selectbox if s.label == "Remove a member")
+    remove.select("client").run()
+    button(at, "Remove client").click().run()
+    assert accounts.role_in(workspace.id, "client") is None
+
+
+def test_admin_adds_a_person(app_page, accounts):
+    at = app_page("pages/workspaces.py", user="owner")
+    inputs = [t for t in at.text_input if t.label in ("Username", "Name", "First password")]
+    by_label = {t.label: t for t in inputs[-3:]}
+    by_label["Username"].input("newbie")
+    by_label["Name"].input("New Person")
+    by_label["First password"].input("first-pass-1")
+    button(at, "Add person").click().run()
+    assert not at.exception
+    assert accounts.check_password("newbie", "first-pass-1")
+
+
+def test_editor_cannot_manage_and_sees_why(app_page):
+    at = app_page("pages/workspaces.py", user="editor")
+    assert "Manage a workspace" not in [h.value for h in at.header]
+    assert [b.label for b in at.button if b.label in ("Rename", "Delete workspace")] == []
+
+
+def test_load_demo_switches_to_it(app_page, accounts):
+    at = app_page("pages/workspaces.py", user="editor")
+    button(at, "Load demo workspace").click().run()
+    assert not at.exception
+    demo = [w for w in accounts.list_workspaces("editor") if "demo" in w.name]
+    assert len(demo) == 1 and demo[0].role == "owner"
+    at.run()
+    assert at.session_state["workspace_id"] == demo[0].id
