@@ -52,7 +52,8 @@ def cmd_import(args: argparse.Namespace, accounts: Accounts) -> int:
             return 1
         if preview.problem_count and not args.valid_only:
             print(f"Nothing imported: {preview.bad_rows} rows have problems. Fix them, or run "
-                  f"again with --valid-only to import the {preview.valid_rows} valid rows.")
+                  f"again with --valid-only to import the {preview.valid_rows} valid "
+                  f"row{'s' if preview.valid_rows != 1 else ''}.")
             return 1
 
         def progress(fraction: float) -> None:

@@ -20,6 +20,7 @@ Recognised layouts:
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -178,7 +179,7 @@ def read_table(data: bytes, filename: str | None = None) -> RawTable:
     sample = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
     delimiter = sniff_delimiter(sample)
     first_rows = []
-    for row in csv.reader(io.StringIO(sample), delimiter=delimiter):
+    for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
         first_rows.append(row)
         if len(first_rows) == 3:
             break
@@ -215,6 +216,19 @@ _TIME_TAIL = (r"(?:[T ]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y",
                 "%m-%d-%Y", "%m/%d/%y", "%d/%m/%y", "%d.%m.%y", "%Y%m%d", "%d %b %Y",
                 "%b %d %Y", "%d %B %Y", "%B %d %Y")
+
+
+def date_example(date_format: str | None) -> str:
+    """How 31 March 2025 is written in ``date_format`` (e.g. ``31/03/2025``), for messages
+    that must not show strftime codes; a hint for unknown or non-strftime formats."""
+    if date_format and date_format.startswith("unix"):
+        return "a Unix timestamp"
+    if date_format and "%" in date_format:
+        try:
+            return _dt.date(2025, 3, 31).strftime(date_format)
+        except ValueError:
+            pass
+    return "2025-03-31 or 31/03/2025"
 
 
 def parse_dates(series: pd.Series, date_format: str | None = None, *,

@@ -65,47 +65,47 @@ def _scores(*specs: tuple[str, str, int, int]) -> list[FieldSpec]:
 
 FIELDS: dict[str, list[FieldSpec]] = {
     "customers": [
-        FieldSpec("id", "id", "customer id", required=True),
-        FieldSpec("name", "text", "name"),
-        FieldSpec("segment", "text", "segment"),
-        FieldSpec("channel", "text", "channel"),
-        FieldSpec("start_date", "date", "start date", required=True),
-        FieldSpec("end_date", "date", "end date"),
-        FieldSpec("churned", "flag", "churned (yes/no)"),
-        FieldSpec("monthly_revenue", "money", "monthly revenue"),
-        FieldSpec("referred_by", "id", "referred by (customer id)"),
-        FieldSpec("tenure_months", "number", "tenure in months (with a reference date)",
+        FieldSpec("id", "id", "Customer ID", required=True),
+        FieldSpec("name", "text", "Name"),
+        FieldSpec("segment", "text", "Segment"),
+        FieldSpec("channel", "text", "Channel"),
+        FieldSpec("start_date", "date", "Start date", required=True),
+        FieldSpec("end_date", "date", "End date"),
+        FieldSpec("churned", "flag", "Churned (yes/no)"),
+        FieldSpec("monthly_revenue", "money", "Monthly revenue"),
+        FieldSpec("referred_by", "id", "Referred by (customer ID)"),
+        FieldSpec("tenure_months", "number", "Tenure in months (with a reference date)",
                   stored=False),
     ],
     "revenue": [
-        FieldSpec("customer_id", "id", "customer id", required=True),
-        FieldSpec("date", "date", "date", required=True),
-        FieldSpec("amount", "money", "amount", required=True),
-        FieldSpec("kind", "revenue_kind", "kind (" + "/".join(REVENUE_KINDS) + ")",
+        FieldSpec("customer_id", "id", "Customer ID", required=True),
+        FieldSpec("date", "date", "Date", required=True),
+        FieldSpec("amount", "money", "Amount", required=True),
+        FieldSpec("kind", "revenue_kind", "Kind (" + "/".join(REVENUE_KINDS) + ")",
                   required=True),
-        FieldSpec("event_id", "text", "event id (for de-duplication)", stored=False),
+        FieldSpec("event_id", "text", "Event ID (for de-duplication)", stored=False),
     ],
     "responses": [
-        FieldSpec("customer_id", "id", "customer id"),
-        FieldSpec("date", "date", "date", required=True),
-        *_scores(("nps", "NPS 0-10", 0, 10), ("csat", "CSAT 1-5", 1, 5),
-                 ("ces", "customer effort 1-7 (7 = very easy)", 1, 7),
-                 ("effectiveness", "effectiveness 1-7", 1, 7), ("ease", "ease 1-7", 1, 7),
-                 ("emotion", "emotion 1-7", 1, 7)),
-        FieldSpec("channel", "text", "channel"),
-        FieldSpec("segment", "text", "segment"),
-        FieldSpec("journey_step_id", "step", "journey step (id or name)"),
-        FieldSpec("comment", "comment", "comment"),
-        FieldSpec("score", "number", "score (typed by survey type)", stored=False),
-        FieldSpec("survey_type", "text", "survey type (NPS/CSAT/CES)", stored=False),
-        FieldSpec("response_id", "text", "response id (for de-duplication)", stored=False),
+        FieldSpec("customer_id", "id", "Customer ID"),
+        FieldSpec("date", "date", "Date", required=True),
+        *_scores(("nps", "NPS (0-10)", 0, 10), ("csat", "CSAT (1-5)", 1, 5),
+                 ("ces", "Customer effort (1-7, 7 = very easy)", 1, 7),
+                 ("effectiveness", "Effectiveness (1-7)", 1, 7), ("ease", "Ease (1-7)", 1, 7),
+                 ("emotion", "Emotion (1-7)", 1, 7)),
+        FieldSpec("channel", "text", "Channel"),
+        FieldSpec("segment", "text", "Segment"),
+        FieldSpec("journey_step_id", "step", "Journey step (ID or name)"),
+        FieldSpec("comment", "comment", "Comment"),
+        FieldSpec("score", "number", "Score (typed by survey type)", stored=False),
+        FieldSpec("survey_type", "text", "Survey type (NPS/CSAT/CES)", stored=False),
+        FieldSpec("response_id", "text", "Response ID (for de-duplication)", stored=False),
     ],
     "pulse": [
-        FieldSpec("date", "date", "date", required=True),
-        FieldSpec("team", "text", "team"),
-        FieldSpec("enps", "score", "eNPS 0-10", required=True, low=0, high=10),
-        FieldSpec("comment", "comment", "comment"),
-        FieldSpec("response_id", "text", "response id (for de-duplication)", stored=False),
+        FieldSpec("date", "date", "Date", required=True),
+        FieldSpec("team", "text", "Team"),
+        FieldSpec("enps", "score", "eNPS (0-10)", required=True, low=0, high=10),
+        FieldSpec("comment", "comment", "Comment"),
+        FieldSpec("response_id", "text", "Response ID (for de-duplication)", stored=False),
     ],
 }
 SCORE_FIELDS = ("nps", "csat", "ces", "effectiveness", "ease", "emotion")
@@ -221,14 +221,31 @@ class ImportPreview:
         return self.total_rows - self.valid_rows
 
     def preview_frame(self, n: int = 20) -> pd.DataFrame:
-        """The first ``n`` rows of the file as read, for display."""
-        return pd.DataFrame() if self.head is None else self.head.head(n)
+        """The first ``n`` rows of the file as read, for display, after a first column
+        "Problem" that says what is wrong with each row that will not be imported (blank for
+        good rows) and a "Row" column with its spreadsheet row number (header = row 1)."""
+        if self.head is None:
+            return pd.DataFrame()
+        head = self.head.head(n)
+        first_row = int(self.detected.get("header_rows") or 1) + 1
+        rows = [first_row + i for i in range(len(head))]
+        reasons: dict[int, list[str]] = {}
+        for p in self.problems:
+            if p.row is not None:
+                reasons.setdefault(int(p.row), []).append(p.reason)
+        file_wide = [p.reason for p in self.problems if p.row is None]
+        problem = ["; ".join(reasons.get(r, [])) or ("not imported: see below" if file_wide
+                                                     else "") for r in rows]
+        out = head.copy()
+        out.insert(0, "Problem", problem)
+        out.insert(0, "Row", rows)
+        return out.reset_index(drop=True)
 
     def problems_frame(self) -> pd.DataFrame:
-        """The problems as a table (row, column, reason) for display."""
+        """The problems as a table (Row, Column, Problem) for display."""
         return pd.DataFrame(
-            [{"row": p.row, "column": self.column_of(p.field), "reason": p.reason}
-             for p in self.problems], columns=["row", "column", "reason"])
+            [{"Row": p.row, "Column": self.column_of(p.field), "Problem": p.reason}
+             for p in self.problems], columns=["Row", "Column", "Problem"])
 
     def column_of(self, field_name: str) -> str:
         """The source column mapped to ``field_name`` (or the field name itself)."""
@@ -578,7 +595,7 @@ class _Validator:
         if ambiguous:
             self.notes.append(
                 f"Dates in '{self.by_field[spec.name]}' fit both day/month and month/day; read "
-                f"as {used}. Give the date format if that is wrong.")
+                f"like {fmt.date_example(used)}. Choose the date format if that is wrong.")
         is_blank = fmt.blank(series)
         if spec.name == "date" and self.default_date:
             parsed = parsed.fillna(self.default_date)
@@ -587,8 +604,9 @@ class _Validator:
         source = series
 
         def reason(i: Any) -> str:
-            return (f"{spec.label} {self.shown(source.loc[i])} is not a date in the format "
-                    f"{used} (or is before 1900 or after 2100)")
+            return (f"{spec.label} {self.shown(source.loc[i])} is not a date: write it like "
+                    f"the other dates in this column, e.g. {fmt.date_example(used)} "
+                    f"(years 1900 to 2100)")
 
         self.flag(parsed.isna() & ~is_blank, spec.name, reason)
         self.out[spec.name] = parsed

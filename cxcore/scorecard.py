@@ -14,10 +14,18 @@ Definitions (the docstrings of the functions below repeat the ones they compute)
     churned for ``all`` and are left out of the churn base of dated periods.
 
     *Net revenue*: ``amount`` for kinds new, renewal and upsell; ``−|amount|`` for downgrade and
-    refund. *GRR / NRR*: the base customers are those with positive net revenue R0 in the window
-    of the same length just before the period; R1 is their net revenue in the period;
-    GRR = Σ min(max(R1, 0), R0) / Σ R0, NRR = Σ max(R1, 0) / Σ R0 (see :mod:`cxcore.metrics`).
-    For ``all`` the period is the last 12 months of data and the base the 12 months before.
+    refund. *GRR / NRR* (the standard cohort definition, like for like): the base period is the
+    window of the same length just before the period; the cohort is the customers with positive
+    net revenue R0 in it who were already customers when it began (their ``start_date``, or
+    their first revenue event, is before it). R1 is a cohort customer's net revenue in the
+    period, so it includes expansion and loses contraction and churn (a churned customer has
+    R1 = 0; new customers of the period are not in the cohort). NRR = Σ max(R1, 0) / Σ R0;
+    GRR = Σ min(max(R1, 0), R0) / Σ R0, the same capped so that no expansion counts (GRR ≤ 100 %).
+    Customers who joined during the base period are left out of the cohort: they paid for only
+    part of it, so their growth into a full period would count as expansion and push NRR far
+    above 100 % in a young or fast-growing book. For ``all`` the period is the last 12 months of
+    data and the base the 12 months before. ``revenue_cohort`` says how many customers the
+    cohort holds.
 
     *Monthly churn* (for CLV) = churn events in the window / customer-months of exposure in it;
     *monthly revenue per customer* = net revenue in the window / customer-months (or, with no
@@ -44,6 +52,7 @@ DAYS_PER_MONTH = 365.2425 / 12
 TARGETS_SETTING = "scorecard_targets"
 FINANCE_SETTING = "scorecard_finance"
 DEFAULT_FINANCE = {"gross_margin_pct": 100.0, "annual_discount_rate_pct": 10.0}
+NOT_SET = "(not set)"  # the breakdown group of records without a segment or channel
 NET_AMOUNT = "iif(kind in ('downgrade', 'refund'), -abs(amount), amount)"
 
 
@@ -93,9 +102,12 @@ METRICS: tuple[MetricDef, ...] = (
     MetricDef("churn_rate_pct", "Churn", "%", False, True, "proportion",
               "Customers at the start of the period who left during it."),
     MetricDef("nrr_pct", "Net revenue retention", "%", True, True, None,
-              "Revenue now from last period's paying customers, incl. expansion."),
+              "What the customers who paid throughout the period before pay now, incl. "
+              "upsells, minus downgrades and those who left, as a % of what they paid then. "
+              "Customers who joined during the period before are not counted."),
     MetricDef("grr_pct", "Gross revenue retention", "%", True, True, None,
-              "Like NRR but without expansion: only churn and contraction count."),
+              "Like net revenue retention, but upsells don't count: only what was lost to "
+              "leavers and downgrades (at most 100 %)."),
     MetricDef("revenue_per_customer", "Revenue per customer", "money", True, True, None,
               "Net revenue of the period / customers with revenue in it."),
     MetricDef("clv", "Customer lifetime value", "money", True, True, None,
@@ -108,6 +120,21 @@ METRICS: tuple[MetricDef, ...] = (
               "New customers in the period acquired by referral."),
 )
 METRIC_BY_KEY = {d.key: d for d in METRICS}
+
+
+#: What to import to see a metric that has no data.
+NEEDS = {
+    "nps": "survey responses with an NPS answer", "csat_pct": "survey responses with CSAT",
+    "ces_mean": "survey responses with customer effort",
+    "rating_index": "survey responses with effectiveness, ease or emotion ratings",
+    "enps": "employee pulse answers", "retention_rate_pct": "customers with start dates",
+    "churn_rate_pct": "customers with start dates",
+    "nrr_pct": "revenue from customers who paid throughout the period before",
+    "grr_pct": "revenue from customers who paid throughout the period before",
+    "revenue_per_customer": "revenue events",
+    "clv": "customers and revenue events", "clv_discounted": "customers and revenue events",
+    "expansion_revenue": "revenue events with upsells",
+    "referrals": "customers with a 'referred by' column"}
 
 
 # ---- periods ------------------------------------------------------------------------------------
@@ -240,6 +267,67 @@ def available_periods(session: WorkspaceSession, grain: str = "quarter") -> list
     return labels[::-1]
 
 
+def period_words(period: str | Period) -> str:
+    """A period as said in a sentence: ``all`` is "all the data", others keep their label."""
+    per = period if isinstance(period, Period) else parse_period(period)
+    return "all the data" if per.is_all else per.label
+
+
+def _day_words(day: str) -> str:
+    value = date.fromisoformat(day)
+    return f"{value.day} {value:%b %Y}"
+
+
+def revenue_retention_words(card: dict[str, Any]) -> str | None:
+    """One sentence on what the card's revenue retention compares (None without a window)."""
+    window = card.get("revenue_retention_window")
+    if not window:
+        return None
+    last_day = (date.fromisoformat(window["end"]) - timedelta(days=1)).isoformat()
+    base_last = (date.fromisoformat(window["start"]) - timedelta(days=1)).isoformat()
+    if card.get("period_start") is None:
+        span = (f"the last 12 months of data ({_day_words(window['start'])} to "
+                f"{_day_words(last_day)}) with the 12 months before")
+    else:
+        span = (f"{card['period']} with the period before it ({_day_words(window['base_start'])}"
+                f" to {_day_words(base_last)})")
+    cohort = card.get("revenue_cohort") or 0
+    since = _day_words(window["base_start"])
+    if not cohort:
+        return (f"Revenue retention compares {span}, for customers who were already customers "
+                f"on {since}: there are none with revenue yet, so it can't be shown.")
+    who = (f"for the {cohort:,} customer{'s' if cohort != 1 else ''} who were already "
+           f"customers on {since} and paid in it")
+    return f"Revenue retention compares {span}, {who}."
+
+
+#: Column labels of :func:`breakdown_table`.
+BREAKDOWN_COLUMNS = {"responses": "Responses", "nps": "NPS", "nps_moe": "± margin",
+                     "csat_pct": "CSAT", "ces_mean": "Effort (1-7)", "customers": "Customers",
+                     "churn_rate_pct": "Churn", "retention_rate_pct": "Retention"}
+
+
+def breakdown_table(rows: list[dict[str, Any]], by: str) -> list[dict[str, str]]:
+    """The rows of :func:`breakdown` for people: readable column names, rounded numbers with
+    units, "—" where there is no value (missing segments are already "(not set)")."""
+    def show(key: str, value: Any) -> str:
+        if value is None or value != value:
+            return "—"
+        if key == "nps":
+            return f"{value:+.0f}"
+        if key == "nps_moe":
+            return f"±{value:.0f}"
+        if key in ("csat_pct", "churn_rate_pct", "retention_rate_pct"):
+            return f"{value:.0f} %"
+        if key == "ces_mean":
+            return f"{value:.1f} / 7"
+        return f"{value:,.0f}"
+
+    return [{by.capitalize(): str(row[by]),
+             **{label: show(key, row.get(key)) for key, label in BREAKDOWN_COLUMNS.items()}}
+            for row in rows]
+
+
 # ---- aggregates ---------------------------------------------------------------------------------
 
 def _window(period: Period, column: str = "date") -> tuple[str, list[Any]]:
@@ -322,7 +410,10 @@ def _customer_sql(period: Period, as_of_end: str, segment: str | None,
 
 
 def _revenue_windows(period: Period, as_of: str | None) -> tuple[str, str, str] | None:
-    """(base start, period start, period end) for GRR/NRR; ``all`` = last 12 months of data."""
+    """(base start, period start, period end) for GRR/NRR; ``all`` = last 12 months of data.
+
+    The cohort is the customers paying in [base start, period start) who were customers before
+    base start; NRR/GRR compare their revenue in [period start, period end) with it."""
     if period.is_all:
         if as_of is None:
             return None
@@ -355,17 +446,26 @@ def _revenue_sql(period: Period, windows: tuple[str, str, str], segment: str | N
                        "sum(date >= :start) as pn, "
                        "sum(iif(date >= :start and kind = 'upsell', amount, null)) as up")
         period_sums = period_sums.replace("net", NET_AMOUNT)
+    # The cohort: customers with revenue in the base window who were already customers when
+    # it began (start date, or their first revenue event, before it), so that both windows
+    # cover each of them for their whole length.
+    since = ("(select min(coalesce(s, f), coalesce(f, s)) from "
+             "(select (select start_date from customers where id = t.customer_id) as s, "
+             "(select min(date) from revenue_events e where e.customer_id = t.customer_id) "
+             "as f))")
+    cohort = f"r0 > 0 and {since} < :base_start"
     sql = (
-        "select sum(iif(r0 > 0, r0, null)) as r0, "
-        "sum(iif(r0 > 0, max(coalesce(r1, 0), 0), null)) as r1, "
-        "sum(iif(r0 > 0, min(max(coalesce(r1, 0), 0), r0), null)) as r1_capped, "
+        f"select sum(iif({cohort}, r0, null)) as r0, "
+        f"sum(iif({cohort}, max(coalesce(r1, 0), 0), null)) as r1, "
+        f"sum(iif({cohort}, min(max(coalesce(r1, 0), 0), r0), null)) as r1_capped, "
+        f"sum({cohort}) as cohort, sum(r0 > 0) as base_payers, "
         "sum(iif(pn > 0, p, null)) as revenue, sum(pn > 0) as paying_customers, "
         "sum(up) as upsell "
         "from (select customer_id, "
         f" sum(iif(date >= :base_start and date < :start, {NET_AMOUNT}, null)) as r0, "
         f" sum(iif(date >= :start and date < :end, {NET_AMOUNT}, null)) as r1, "
         f" {period_sums} "
-        f" from revenue_events where {lower}{cust_filter} group by customer_id)")
+        f" from revenue_events where {lower}{cust_filter} group by customer_id) as t")
     return sql, params
 
 
@@ -427,9 +527,10 @@ def scorecard(session: WorkspaceSession, period: str | Period = "all", *,
 
     Returns a flat dict: the metric keys of :data:`METRICS` plus ``responses``, ``nps_moe``,
     ``nps_low``/``nps_high``, the three NPS shares, ``ces_easy_pct``, ``customers`` (active in the
-    period), ``new_customers``, ``monthly_churn_pct``, ``revenue`` and the counts the
-    comparisons need. A metric with no data is ``None``, never 0. See the module docstring for
-    the definitions of churn, retention, GRR, NRR and CLV.
+    period), ``new_customers``, ``monthly_churn_pct``, ``revenue``, ``revenue_cohort`` (customers
+    in the GRR/NRR cohort), ``revenue_retention_window`` and the counts the comparisons need.
+    A metric with no data is ``None``, never 0. See the module docstring for the definitions of
+    churn, retention, GRR, NRR and CLV.
     """
     per = period if isinstance(period, Period) else parse_period(period)
     db = session.db
@@ -508,6 +609,8 @@ def _hard_metrics(cust: dict, rev: dict, per: Period, windows: tuple | None,
         "monthly_revenue_per_customer": monthly_rpc,
         "grr_pct": m.gross_revenue_retention_pct(float(rev.get("r1_capped") or 0), r0),
         "nrr_pct": m.net_revenue_retention_pct(float(rev.get("r1") or 0), r0),
+        "revenue_cohort": _i(rev.get("cohort")),
+        "revenue_base_payers": _i(rev.get("base_payers")),
         "revenue_retention_window": (None if not windows else
                                      {"base_start": windows[0], "start": windows[1],
                                       "end": windows[2]}),
@@ -717,13 +820,14 @@ def breakdown(session: WorkspaceSession, by: str, period: str | Period = "all"
               ) -> list[dict[str, Any]]:
     """Metrics per segment or channel (``by``): survey metrics grouped by the response's own
     segment/channel, customer metrics (customers, churn, retention) by the customer's.
-    Missing values are grouped as "(none)". Sorted by number of responses, then customers."""
+    Missing values are grouped as "(not set)". Sorted by number of responses, then customers."""
     if by not in ("segment", "channel"):
         raise ValidationError(Problem("by", "must be 'segment' or 'channel'"))
     per = period if isinstance(period, Period) else parse_period(period)
     db = session.db
     groups: dict[str, dict[str, Any]] = {}
-    sql, params = _response_sql(per, None, None, group_by=f"coalesce({by}, '(none)')")
+    group = f"coalesce(nullif({by}, ''), '{NOT_SET}')"
+    sql, params = _response_sql(per, None, None, group_by=group)
     cursor = db.execute(sql, params)
     names = [c[0] for c in cursor.description]
     for values in cursor.fetchall():
@@ -734,7 +838,7 @@ def breakdown(session: WorkspaceSession, by: str, period: str | Period = "all"
     _, hi = data_range(session)
     as_of_end = (date.fromisoformat(hi) + timedelta(days=1)).isoformat() if hi else "9999-12-31"
     sql, cparams = _customer_sql(per, as_of_end, None, None)
-    sql = sql.replace("select count(*)", f"select coalesce({by}, '(none)') as grp, count(*)", 1)
+    sql = sql.replace("select count(*)", f"select {group} as grp, count(*)", 1)
     cursor = db.execute(sql + " group by grp", cparams)
     names = [c[0] for c in cursor.description]
     for values in cursor.fetchall():

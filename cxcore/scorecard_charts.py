@@ -14,6 +14,7 @@ import pandas as pd
 COLORS = {
     "primary": "#1f4e79",
     "band": "#9ecae1",
+    "band_edge": "#4a90c2",
     "promoter": "#1a9850",
     "passive": "#a6a6a6",
     "detractor": "#d73027",
@@ -25,10 +26,24 @@ COLORS = {
 GROUP_ORDER = ["promoter", "passive", "detractor"]
 FONT_SIZE = 16
 TITLE_SIZE = 20
+#: Pixels a chart's height needs besides its bars (the height is the whole chart's: Streamlit
+#: and the PNG export both fit the plot, axes, legend and title into it).
+BAR_PX = 44            # one horizontal bar and the gap around it
+TITLE_PX = 40          # the title line
+AXIS_PX = 56           # a horizontal axis: labels, title, padding
+LEGEND_PX = 48         # a legend below the plot
+
+
+def bars_height(n_bars: int, *, title: bool = True, axis: bool = True,
+                legend: bool = False) -> int:
+    """The total height of a horizontal bar chart with ``n_bars`` bars (at least one)."""
+    return (BAR_PX * max(n_bars, 1) + (TITLE_PX if title else 0) + (AXIS_PX if axis else 0)
+            + (LEGEND_PX if legend else 0))
 
 
 def _big(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return (chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+    return (chart.properties(autosize=alt.AutoSizeParams(type="fit", contains="padding"))
+            .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
             .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
             .configure_title(fontSize=TITLE_SIZE, anchor="start")
             .configure_view(strokeWidth=0))
@@ -43,24 +58,29 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 
 def nps_trend_chart(trend: list[dict[str, Any]], title: str = "NPS by month") -> alt.Chart:
-    """NPS per month as a line, its adjusted-Wald 95% interval as a shaded band behind it."""
+    """NPS per month as a line, its adjusted-Wald 95% interval as a shaded band behind it and as
+    a whisker on every point (so a month on its own still shows its interval)."""
     frame = _frame(trend, ["month", "nps", "nps_low", "nps_high", "nps_n"])
     frame = frame[frame["nps"].notna()]
     base = alt.Chart(frame).encode(
         x=alt.X("month:O", title=None, sort=None, axis=alt.Axis(labelAngle=-45)))
+    interval_tooltip = [alt.Tooltip("month:O"),
+                        alt.Tooltip("nps_low:Q", format=".1f", title="low"),
+                        alt.Tooltip("nps_high:Q", format=".1f", title="high")]
     band = base.mark_area(opacity=0.35, color=COLORS["band"]).encode(
         y=alt.Y("nps_low:Q", title="NPS", scale=alt.Scale(domain=[-100, 100])),
-        y2="nps_high:Q",
-        tooltip=[alt.Tooltip("month:O"), alt.Tooltip("nps_low:Q", format=".1f", title="low"),
-                 alt.Tooltip("nps_high:Q", format=".1f", title="high")])
-    line = base.mark_line(point=alt.OverlayMarkDef(size=80), color=COLORS["primary"],
+        y2="nps_high:Q", tooltip=interval_tooltip)
+    whisker = base.mark_errorbar(ticks=alt.MarkConfig(size=14, strokeWidth=2), thickness=2,
+                                 color=COLORS["band_edge"]).encode(
+        y=alt.Y("nps_low:Q", title="NPS"), y2="nps_high:Q", tooltip=interval_tooltip)
+    line = base.mark_line(point=alt.OverlayMarkDef(size=100), color=COLORS["primary"],
                           strokeWidth=3).encode(
         y=alt.Y("nps:Q"),
         tooltip=[alt.Tooltip("month:O"), alt.Tooltip("nps:Q", format=".1f", title="NPS"),
                  alt.Tooltip("nps_n:Q", title="answers")])
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#666", strokeDash=[4, 4]).encode(
         y="y:Q")
-    return _big(alt.layer(band, zero, line).properties(title=title, height=320))
+    return _big(alt.layer(band, zero, whisker, line).properties(title=title, height=360))
 
 
 def metric_trend_chart(trend: list[dict[str, Any]], field: str, title: str,
@@ -88,16 +108,32 @@ def sparkline(trend: list[dict[str, Any]], field: str, color: str = COLORS["prim
 
 
 def nps_shares_chart(card: dict[str, Any]) -> alt.Chart:
-    """One stacked bar: shares of promoters, passives and detractors (they sum to 100)."""
-    rows = [{"group": g, "share": card.get(f"{g}s_pct"), "order": i}
-            for i, g in enumerate(GROUP_ORDER) if card.get(f"{g}s_pct") is not None]
-    chart = alt.Chart(pd.DataFrame(rows, columns=["group", "share", "order"])).mark_bar().encode(
-        x=alt.X("share:Q", stack="zero", title="% of answers", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("group:N", scale=alt.Scale(domain=GROUP_ORDER, range=[
-            COLORS[g] for g in GROUP_ORDER]), legend=alt.Legend(orient="bottom", title=None)),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("share:Q", format=".1f")])
-    return _big(chart.properties(height=70))
+    """One stacked bar: shares of promoters, passives and detractors (they sum to 100), each
+    labelled with its share, and a legend below."""
+    rows = [{"group": g, "label": f"{g.capitalize()}s", "share": card.get(f"{g}s_pct"),
+             "order": i} for i, g in enumerate(GROUP_ORDER) if card.get(f"{g}s_pct") is not None]
+    frame = pd.DataFrame(rows, columns=["group", "label", "share", "order"])
+    frame["text"] = [f"{v:.0f}%" if v >= 6 else "" for v in frame["share"]]
+    labels = [f"{g.capitalize()}s" for g in GROUP_ORDER]
+    base = alt.Chart(frame).encode(
+        x=alt.X("share:Q", stack="zero", title=None, scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(values=[0, 25, 50, 75, 100],
+                              labelExpr="datum.label + '%'")),
+        order=alt.Order("order:Q"))
+    bars = base.mark_bar(size=BAR_PX - 8).encode(
+        color=alt.Color("label:N", scale=alt.Scale(domain=labels, range=[
+            COLORS[g] for g in GROUP_ORDER]), sort=labels,
+            legend=alt.Legend(orient="bottom", title=None, symbolSize=200)),
+        tooltip=[alt.Tooltip("label:N", title="group"),
+                 alt.Tooltip("share:Q", format=".1f", title="% of answers")])
+    text = base.mark_text(color="white", fontSize=FONT_SIZE, fontWeight="bold",
+                          align="center").encode(
+        x=alt.X("mid:Q"), text="text:N")
+    text = text.transform_stack(stack="share", groupby=[], as_=["lo", "hi"],
+                                sort=[alt.SortField("order")]).transform_calculate(
+        mid="(datum.lo + datum.hi) / 2")
+    return _big(alt.layer(bars, text).properties(
+        title="Share of NPS answers", height=bars_height(1, legend=True) - 20))
 
 
 def breakdown_chart(rows: list[dict[str, Any]], by: str, metric: str = "nps",
@@ -109,7 +145,8 @@ def breakdown_chart(rows: list[dict[str, Any]], by: str, metric: str = "nps",
     frame[by] = frame[by].astype(str)
     y = alt.Y(f"{by}:N", title=None, sort="-x")
     bars = alt.Chart(frame).mark_bar(color=COLORS["primary"]).encode(
-        x=alt.X(f"{metric}:Q", title=title or metric), y=y,
+        x=alt.X(f"{metric}:Q", title=("NPS (line: its margin of error)" if metric == "nps"
+                                       else title or metric)), y=y,
         tooltip=[alt.Tooltip(f"{by}:N"), alt.Tooltip(f"{metric}:Q", format=",.1f"),
                  alt.Tooltip("responses:Q"), alt.Tooltip("customers:Q")])
     layers = [bars]
@@ -119,7 +156,7 @@ def breakdown_chart(rows: list[dict[str, Any]], by: str, metric: str = "nps",
         layers.append(alt.Chart(frame).mark_rule(color="#333", strokeWidth=2).encode(
             x="low:Q", x2="high:Q", y=y))
     return _big(alt.layer(*layers).properties(title=title or metric,
-                                              height=max(120, 40 * len(frame))))
+                                              height=bars_height(len(frame))))
 
 
 def value_by_group_chart(rows: list[dict[str, Any]], field: str = "revenue_per_customer",
@@ -149,7 +186,8 @@ def cohort_chart(rows: list[dict[str, Any]]) -> alt.Chart:
         tooltip=[alt.Tooltip("cohort:O"), alt.Tooltip("offset:O"),
                  alt.Tooltip("retained_pct:Q", format=".1f"), alt.Tooltip("cohort_size:Q")])
     return _big(chart.properties(title="Retention by start-month cohort",
-                                 height=max(150, 22 * frame["cohort"].nunique())))
+                                 height=TITLE_PX + AXIS_PX + 26 * max(
+                                     frame["cohort"].nunique(), 3)))
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:

@@ -8,10 +8,12 @@ tests can put a file there directly. Also: past imports with Undo, and CSV expor
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 import streamlit as st
 
 from cxcore import export, importers
+from cxcore import import_formats as fmt
 from cxcore.storage import slugify
 from cxui import shell
 
@@ -20,8 +22,21 @@ session = shell.page_session("editor")
 KIND_LABELS = {"customers": "Customers", "revenue": "Revenue events",
                "responses": "Survey responses", "pulse": "Employee pulse (eNPS)"}
 IGNORE_LABEL = "(don't import)"
+DATE_CHOICES = ["", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y",
+                "%m/%d/%y", "%d %b %Y", "%b %d %Y"]
 state = st.session_state
 state.setdefault("import_round", 0)  # bumped to clear the uploader after import/cancel
+
+
+def when(iso: str | None) -> str:
+    """A stored ISO time as "25 Nov 2026 08:51" (UTC, as stored)."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{moment.day} {moment:%b %Y %H:%M}"
 
 
 def clear_upload() -> None:
@@ -51,8 +66,11 @@ with st.expander("Dates and tenure (when the file needs them)"):
     reference_date = st.text_input(
         "Reference date of a tenure column (YYYY-MM-DD)", key="import_reference_date",
         help="Customers: start date = this date minus the tenure in months.")
-    date_format = st.text_input("Date format, if detection is wrong (e.g. %d/%m/%Y)",
-                                key="import_date_format")
+    date_format = st.selectbox(
+        "How dates are written, if detection gets it wrong", DATE_CHOICES,
+        key="import_date_format",
+        format_func=lambda f: ("Detect automatically" if not f
+                               else f"like {fmt.date_example(f)}"))
 
 upload = st.file_uploader("CSV or Excel file", type=["csv", "txt", "tsv", "xlsx"],
                           key=f"import_upload_{state['import_round']}")
@@ -78,7 +96,7 @@ if source is not None:
                 if cached[1].mapping.get(column, "") != chosen:
                     overrides[column] = chosen
     options = (default_date.strip() or None, reference_date.strip() or None,
-               date_format.strip() or None, ces_low_is_easy)
+               date_format or None, ces_low_is_easy)
     signature = (file_key, kind, tuple(sorted(overrides.items())), options)
     preview = None
     if cached is not None and cached[0] == signature:
@@ -114,8 +132,18 @@ if source is not None:
                 st.selectbox(shell.esc(column), choices, key=prefix + column,
                              format_func=lambda f: f if f == IGNORE_LABEL else fields[f])
 
-        st.markdown("**First rows of the file**")
-        st.dataframe(preview.preview_frame(), hide_index=True)
+        st.markdown("**First rows of the file**: rows with a problem are marked in red and "
+                    "will not be imported.")
+        head = preview.preview_frame()
+
+        def mark(row):
+            color = "background-color: #fde0dc" if row.get("Problem") else ""
+            return [color] * len(row)
+
+        st.dataframe(head.style.apply(mark, axis=1) if len(head) else head, hide_index=True,
+                     column_config={"Row": st.column_config.NumberColumn(format="%d",
+                                                                         width="small"),
+                                    "Problem": st.column_config.TextColumn(width="medium")})
 
         good, bad = st.columns(2)
         good.metric("Rows ready to import", f"{preview.valid_rows:,}")
@@ -123,12 +151,13 @@ if source is not None:
         if preview.problems:
             st.markdown("**Validation report**: these rows will not be imported.")
             st.dataframe(preview.problems_frame(), hide_index=True,
-                         column_config={"row": st.column_config.NumberColumn(format="%d")})
+                         column_config={"Row": st.column_config.NumberColumn(format="%d")})
             if preview.problem_count > len(preview.problems):
                 st.caption(f"Showing the first {len(preview.problems):,} of "
                            f"{preview.problem_count:,} problems.")
 
-        go, cancel = st.columns(2)
+        # Side by side, Cancel right after Import.
+        go = cancel = st.container(horizontal=True, gap="small")
         label = (f"Import {preview.valid_rows:,} valid rows" if preview.bad_rows
                  else f"Import {preview.valid_rows:,} rows")
         if go.button(label, type="primary", disabled=preview.valid_rows == 0,
@@ -158,17 +187,24 @@ if not batches:
     st.caption("Nothing imported yet.")
 else:
     st.dataframe(
-        [{"batch": b["id"], "kind": b["kind"], "file": b["filename"], "rows": b["rows"],
-          "by": b["created_by"], "at": b["created_at"],
-          "undone": b["undone_at"] or ""} for b in batches], hide_index=True)
+        [{"Batch": b["id"], "Data": KIND_LABELS.get(b["kind"], b["kind"]),
+          "File": b["filename"], "Rows": f"{b['rows']:,}", "Imported by": b["created_by"],
+          "When (UTC)": when(b["created_at"]),
+          "Undone": (f"{when(b['undone_at'])} by {b['undone_by']}" if b["undone_at"]
+                     else "")} for b in batches], hide_index=True,
+        column_config={"Batch": st.column_config.NumberColumn(format="%d", width="small")})
+    by_id = {b["id"]: b for b in batches}
     undoable = [b["id"] for b in batches if not b["undone_at"]]
     if undoable:
-        left, right = st.columns([2, 1])
-        chosen = left.selectbox("Batch to undo", undoable, key="undo_batch")
+        left, right = st.columns([2, 1], vertical_alignment="bottom")
+        chosen = left.selectbox(
+            "Import to undo", undoable, key="undo_batch",
+            format_func=lambda i: (f"{i} · {by_id[i]['filename']} · {by_id[i]['rows']:,} rows"
+                                   f" · {when(by_id[i]['created_at'])}"))
         if right.button("Undo this import", key="undo_go", icon=":material/undo:"):
             removed = shell.run_action(lambda: importers.undo_import(session, chosen))
             if removed is not None:
-                state["import_done"] = f"Undid batch {chosen}: removed {removed:,} rows."
+                state["import_done"] = f"Undid import {chosen}: removed {removed:,} rows."
                 st.rerun()
 
 st.divider()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from cxcore import scorecard as sc
 from cxcore import scorecard_charts as charts
@@ -12,7 +13,7 @@ from cxui import shell
 session = shell.page_session()
 KEY = shell.cache_key(session)
 STATUS_TEXT = {"green": ":green[● on target]", "yellow": ":orange[▲ near target]",
-               "red": ":red[▼ off target]", None: ":gray[no target set]"}
+               "red": ":red[▼ off target]", None: ":gray[no data]"}
 SPARK_FIELD = {"nps": "nps", "csat_pct": "csat_pct", "ces_mean": "ces_mean",
                "churn_rate_pct": "churn_rate_pct", "revenue_per_customer": "revenue"}
 
@@ -83,12 +84,13 @@ st.caption(f"{session.info.name}: customer scores next to the money, with the no
 
 # ---- period pickers ----
 grains = {"Quarter": "quarter", "Month": "month", "Year": "year", "All data": "all"}
-top = st.columns([1, 2, 2, 2, 2])
+top = st.columns(5)
 grain_label = top[0].selectbox("Period type", list(grains), key="sc_grain")
 grain = grains[grain_label]
 if grain == "all":
     period, options = "all", ["all"]
-    top[1].selectbox("Period", ["all"], key="sc_period_all", disabled=True)
+    top[1].selectbox("Period", ["all"], key="sc_period_all", disabled=True,
+                     format_func=lambda _: "All data")
 else:
     options = cached_periods(session, KEY, grain)
     if not options:
@@ -104,14 +106,17 @@ previous = sc.previous_period(sc.parse_period(period))
 compare_options = ["(none)"] + ([previous.label] if previous else []) + [
     o for o in options if o not in (period, previous.label if previous else None, "all")]
 compare_to = top[2].selectbox("Compare with", compare_options,
-                              index=1 if previous else 0, key=f"sc_compare_{period}")
+                              index=1 if previous else 0, key=f"sc_compare_{period}",
+                              format_func=lambda o: "Nothing" if o == "(none)" else o)
 # The period's breakdowns (needed below anyway) supply the filter choices.
 segments = [r["segment"] for r in cached_breakdown(session, KEY, "segment", period)
-            if r["segment"] != "(none)"]
+            if r["segment"] != sc.NOT_SET]
 channels = [r["channel"] for r in cached_breakdown(session, KEY, "channel", period)
-            if r["channel"] != "(none)"]
-segment = top[3].selectbox("Segment", ["(all)", *segments], key="sc_segment")
-channel = top[4].selectbox("Channel", ["(all)", *channels], key="sc_channel")
+            if r["channel"] != sc.NOT_SET]
+segment = top[3].selectbox("Segment", ["(all)", *segments], key="sc_segment",
+                           format_func=lambda o: "All segments" if o == "(all)" else o)
+channel = top[4].selectbox("Channel", ["(all)", *channels], key="sc_channel",
+                           format_func=lambda o: "All channels" if o == "(all)" else o)
 segment = None if segment == "(all)" else segment
 channel = None if channel == "(all)" else channel
 
@@ -132,11 +137,11 @@ if period != "all" and card["data_last_date"] and (
     st.info(f"{period} is still in progress: the data ends on {card['data_last_date']}, so "
             "revenue and churn cover only part of it.")
 if card["nps_n"] and card["nps_n"] < sc.m.SMALL_SAMPLE:
-    st.warning(f"Only {card['nps_n']} NPS answers in {period}: the score can move a lot by "
-               "chance. Treat it as an indication, not a result.")
+    st.warning(f"Only {card['nps_n']} NPS answers in {sc.period_words(period)}: the score can "
+               "move a lot by chance. Treat it as an indication, not a result.")
 if before is not None and before["nps_n"] and before["nps_n"] < sc.m.SMALL_SAMPLE:
-    st.warning(f"Only {before['nps_n']} NPS answers in {compare_to}: comparisons with it are "
-               "mostly noise.")
+    st.warning(f"Only {before['nps_n']} NPS answers in {sc.period_words(compare_to)}: "
+               "comparisons with it are mostly noise.")
 
 
 def metric_card(container, key: str) -> None:
@@ -151,6 +156,8 @@ def metric_card(container, key: str) -> None:
         extra = ""
         if key == "nps" and card.get("nps_moe") is not None:
             extra = f" · ±{card['nps_moe']:.0f} (n={card['nps_n']:,})"
+        elif key in ("nrr_pct", "grr_pct") and card.get("revenue_cohort"):
+            extra = f" · {card['revenue_cohort']:,} customers"
         if change.change is not None:
             marker = ("**meaningful change**" if change.meaningful
                       else shell.esc(change.note))
@@ -159,8 +166,8 @@ def metric_card(container, key: str) -> None:
             st.caption(extra.lstrip(" ·"))
         target = targets.get(key)
         status = sc.status(key, card.get(key), targets)
-        target_text = f" (target {fmt(target['target'], d.unit)})" if target else ""
-        st.markdown(STATUS_TEXT[status] + target_text)
+        if target:
+            st.markdown(f"{STATUS_TEXT[status]} (target {fmt(target['target'], d.unit)})")
         field = SPARK_FIELD.get(key)
         if field and sum(1 for r in trend if r.get(field) is not None) > 1:
             st.altair_chart(charts.sparkline(trend, field), width="stretch")
@@ -169,23 +176,50 @@ def metric_card(container, key: str) -> None:
 soft_keys = ["nps", "csat_pct", "ces_mean", "rating_index", "enps"]
 hard_keys = ["retention_rate_pct", "churn_rate_pct", "nrr_pct", "grr_pct",
              "revenue_per_customer", "clv", "clv_discounted", "expansion_revenue", "referrals"]
+
+
+def metric_cards(keys: list[str]) -> None:
+    """A card per metric with data; one line for the metrics without."""
+    shown = [k for k in keys if card.get(k) is not None]
+    missing = [k for k in keys if card.get(k) is None]
+    cols = st.columns(2)
+    for i, key in enumerate(shown):
+        metric_card(cols[i % 2], key)
+    if missing:
+        when = "yet" if period == "all" else f"for {shell.esc(period)}"
+        st.caption(f"No data {when}: " + "; ".join(
+            f"{sc.METRIC_BY_KEY[k].label} (needs {sc.NEEDS[k]})" for k in missing) + ".")
+
+
+has_hard = bool(card["customers"]) or card["revenue"] is not None
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(f"How customers feel · {card['responses']:,} responses")
-    cols = st.columns(2)
-    for i, key in enumerate(soft_keys):
-        metric_card(cols[i % 2], key)
+    if any(card.get(k) is not None for k in soft_keys):
+        metric_cards(soft_keys)
+    else:
+        st.info("No survey or pulse answers in this selection yet. Import survey responses "
+                "(NPS, CSAT, customer effort) to see how customers feel.")
 with right:
     st.subheader(f"What they do · {card['customers']:,} customers")
-    cols = st.columns(2)
-    for i, key in enumerate(hard_keys):
-        metric_card(cols[i % 2], key)
-st.caption("Customer effort is on 1-7 where 7 = very easy (higher is better). A grey change is "
-           "not larger than the noise: for NPS, inside the combined margin of error; for CSAT "
-           "and churn, not significant at 5%. Revenue retention compares "
-           f"{shell.esc(period)} with the period before it"
-           + (" (for all data: the last 12 months with the 12 before)." if period == "all"
-              else "."))
+    if has_hard:
+        metric_cards(hard_keys)
+    else:
+        st.info("Retention, churn, revenue retention and customer lifetime value need your "
+                "customer list (with start dates, and end dates for those who left) and, for "
+                "the money, revenue events (payments, upsells, downgrades, refunds).")
+        if session.can_edit:
+            try:
+                st.page_link("pages/import_data.py", label="Import customers and revenue",
+                             icon=":material/upload:")
+            except (StreamlitAPIException, KeyError):
+                st.caption("Open **Import data** from the menu to add them.")
+notes = ["Customer effort is on 1-7 where 7 = very easy (higher is better).",
+         "A grey change is not larger than the noise: for NPS, inside the combined margin of "
+         "error; for CSAT and churn, not significant at 5%."]
+if has_hard and (words := sc.revenue_retention_words(card)):
+    notes.append(words)
+st.caption(" ".join(notes))  # our own sentences: no user text in them
 
 # ---- the link: value by NPS group ----
 st.header("What a promoter is worth")
@@ -200,10 +234,16 @@ if value_rows:
             width="stretch")
     c2.altair_chart(charts.value_by_group_chart(
         value_rows, "retention_pct", "Retention (%) by NPS group"), width="stretch")
-    st.dataframe(pd.DataFrame(value_rows).rename(columns={
-        "nps_group": "NPS group", "customers": "Customers", "retention_pct": "Retention %",
-        "avg_monthly_revenue": "Avg monthly revenue", "revenue": "Revenue",
-        "revenue_per_customer": "Revenue per customer"}), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([{
+        "NPS group": r["nps_group"].capitalize() + "s",
+        "Customers": f"{r['customers']:,}",
+        "Still customers": "—" if r["retention_pct"] is None else f"{r['retention_pct']:.0f} %",
+        "Avg monthly revenue": ("—" if r["avg_monthly_revenue"] is None
+                                else f"{r['avg_monthly_revenue']:,.0f}"),
+        "Revenue in the period": "—" if r["revenue"] is None else f"{r['revenue']:,.0f}",
+        "Revenue per customer": ("—" if r["revenue_per_customer"] is None
+                                 else f"{r['revenue_per_customer']:,.0f}")}
+        for r in value_rows]), hide_index=True, width="stretch")
     st.caption("Each customer is placed in a group by their latest NPS answer in the period.")
 else:
     st.info("No survey answers are linked to customers in this period, so the value of "
@@ -215,7 +255,11 @@ tab_nps, tab_csat, tab_churn, tab_revenue, tab_cohorts = st.tabs(
     ["NPS", "CSAT", "Churn", "Revenue", "Cohorts"])
 nps_chart = charts.nps_trend_chart(trend, "NPS by month, with its 95% interval")
 with tab_nps:
-    if any(r["nps"] is not None for r in trend):
+    nps_months = sum(1 for r in trend if r["nps"] is not None)
+    if nps_months:
+        if nps_months == 1:
+            st.caption("Only one month has NPS answers: it is shown with its 95% interval. "
+                       "A trend needs at least two months.")
         st.altair_chart(nps_chart, width="stretch")
         st.altair_chart(charts.nps_shares_chart(card), width="stretch")
     else:
@@ -246,7 +290,8 @@ for by, tab in zip(("segment", "channel"), st.tabs(["By segment", "By channel"])
         if any(r["nps"] is not None for r in rows):
             st.altair_chart(charts.breakdown_chart(rows, by, "nps", f"NPS by {by}"),
                             width="stretch")
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(sc.breakdown_table(rows, by)), hide_index=True,
+                     width="stretch")
 
 # ---- export ----
 st.header("Export what is shown")

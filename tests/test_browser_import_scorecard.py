@@ -106,17 +106,17 @@ def test_upload_map_validate_import_and_see_the_scorecard_change(acme_data, surv
         page.get_by_role("heading", name="survey-feb-2024.csv").wait_for()
         wait_for_app(page)
         page.get_by_text("plain layout, encoding utf-8, delimiter comma; 30 rows.").wait_for()
-        assert combobox_value(page, "Date") == "date"
-        assert combobox_value(page, NPS_QUESTION) == "NPS 0-10"
-        assert combobox_value(page, "Comment") == "comment"
+        assert combobox_value(page, "Date") == "Date"
+        assert combobox_value(page, NPS_QUESTION) == "NPS (0-10)"
+        assert combobox_value(page, "Comment") == "Comment"
         assert combobox_value(page, "Stars given") == "(don't import)"
         page.get_by_role("combobox", name="Stars given", exact=True).scroll_into_view_if_needed()
         screenshot(page, "import-02-uploaded-auto-mapping")
 
         # Map the unrecognised column by hand.
-        choose(page, "Stars given", "CSAT 1-5")
-        assert combobox_value(page, "Stars given") == "CSAT 1-5"
-        assert combobox_value(page, NPS_QUESTION) == "NPS 0-10"
+        choose(page, "Stars given", "CSAT (1-5)")
+        assert combobox_value(page, "Stars given") == "CSAT (1-5)"
+        assert combobox_value(page, NPS_QUESTION) == "NPS (0-10)"
         page.get_by_role("combobox", name="Stars given", exact=True).scroll_into_view_if_needed()
         screenshot(page, "import-03-stars-mapped-to-csat")
 
@@ -125,11 +125,14 @@ def test_upload_map_validate_import_and_see_the_scorecard_change(acme_data, surv
         assert metric_value(page, "Rows with problems") == "2"
         page.get_by_text("Validation report").wait_for()
         first_rows, report = grid_cells(page, 0), grid_cells(page, 1)
-        assert first_rows[:4] == ["2024-02-01", "10", "Visit 1 went fine", "5"]
-        assert report == [
-            str(NPS_ROW), NPS_QUESTION, "NPS 0-10: '11' is not a whole number from 0 to 10",
-            str(DATE_ROW), "Date", "date 'yesterday' is not a date in the format %Y-%m-%d "
-                                   "(or is before 1900 or after 2100)"]
+        # The preview: spreadsheet row, what is wrong (blank for good rows), the cells.
+        assert first_rows[:5] == ["2", "", "2024-02-01", "10", "Visit 1 went fine"]
+        nps_reason = "NPS (0-10): '11' is not a whole number from 0 to 10"
+        date_reason = ("Date 'yesterday' is not a date: write it like the other dates in this "
+                       "column, e.g. 2025-03-31 (years 1900 to 2100)")
+        assert nps_reason in first_rows  # the bad row says why, in the preview itself
+        assert report == [str(NPS_ROW), NPS_QUESTION, nps_reason,
+                          str(DATE_ROW), "Date", date_reason]
         page.get_by_text("Validation report").scroll_into_view_if_needed()
         screenshot(page, "import-04-validation-report")
 
@@ -149,7 +152,10 @@ def test_upload_map_validate_import_and_see_the_scorecard_change(acme_data, surv
         assert metric_value(page, "NPS") == EXPECTED_NPS == "+29"
         assert metric_value(page, "CSAT") == EXPECTED_CSAT == "71.4 %"
         page.get_by_text("(n=28)").wait_for()
-        page.get_by_text("Only 28 NPS answers in all").wait_for()
+        page.get_by_text("Only 28 NPS answers in all the data:").wait_for()
+        page.get_by_text("Retention, churn, revenue retention and customer lifetime value "
+                         "need your customer list").wait_for()
+        assert page.get_by_text("no data", exact=True).count() == 0
         assert errors_shown(page) == []
         screenshot(page, "import-06-scorecard-after")
         page.get_by_role("heading", name="Trends").scroll_into_view_if_needed()

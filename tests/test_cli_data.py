@@ -40,7 +40,7 @@ def test_import_with_map_then_all_or_nothing(accounts, data_dir, files, capsys):
                  "--map", "client=customer_id"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "row 3, column 'nps': NPS 0-10: '14' is not a whole number from 0 to 10" in out
+    assert "row 3, column 'nps': NPS (0-10): '14' is not a whole number from 0 to 10" in out
     assert "row 4, column 'client': unknown customer 'c9'" in out
     assert "Nothing imported: 2 rows have problems" in out
     assert count(accounts, "responses") == 0
@@ -78,7 +78,7 @@ def test_bad_file_and_bad_map_are_clear_errors(accounts, data_dir, files, capsys
     assert "SOURCE_COLUMN=FIELD" in capsys.readouterr().err
     code = main(["import", "customers", str(files / "customers.csv"), "--workspace", "Acme"])
     out = capsys.readouterr().out
-    assert code == 1 and "required: no column is mapped to start date" in out
+    assert code == 1 and "required: no column is mapped to Start date" in out
 
 
 def test_export(accounts, data_dir, files, tmp_path, capsys):

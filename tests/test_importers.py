@@ -303,13 +303,13 @@ def assert_nothing_stored(session, before):
 
 
 @pytest.mark.parametrize(("data", "field", "reason"), [
-    (b"date,nps\n2024-01-01,11\n", "nps", "NPS 0-10: '11' is not a whole number from 0 to 10"),
+    (b"date,nps\n2024-01-01,11\n", "nps", "NPS (0-10): '11' is not a whole number from 0 to 10"),
     (b"date,nps\n2024-01-01,7.5\n", "nps", "is not a whole number"),
     (b"date,csat\n2024-01-01,0\n", "csat", "'0' is not a whole number from 1 to 5"),
     (b"date,ces\n2024-01-01,8\n", "ces", "from 1 to 7"),
     (b"date,nps\n2024-13-45,5\n", "date", "is not a date"),
-    (b"date,nps\nyesterday,5\n", "date", "is not a date"),
-    (b"date,nps\n,5\n", "date", "date is blank"),
+    (b"date,nps\nyesterday,5\n", "date", "is not a date: write it like the other dates"),
+    (b"date,nps\n,5\n", "date", "Date is blank"),
     (b"date,nps,customer_id\n2024-01-01,5,nobody\n", "customer_id", "unknown customer"),
     (b"date,nps,csat\n2024-01-01,,\n", "nps", "no score at all"),
 ])
@@ -336,7 +336,7 @@ def test_bad_cells_are_reported_and_nothing_is_stored(editor_session, data, fiel
     ("customers", b"id,start_date,end_date\nc9,2024-05-01,2024-01-01\n", "before the start"),
     ("customers", b"id,start_date,churned\nc9,2024-05-01,maybe\n", "not yes/no"),
     ("customers", b"id,start_date,referred_by\nc9,2024-05-01,ghost\n", "not a known customer"),
-    ("pulse", b"date,enps\n2024-01-01,\n", "eNPS 0-10 is blank"),
+    ("pulse", b"date,enps\n2024-01-01,\n", "eNPS (0-10) is blank"),
 ])
 def test_bad_rows_of_each_kind(editor_session, kind, data, reason):
     load_customers(editor_session)
@@ -535,3 +535,28 @@ def test_ces_asked_with_low_as_easy_is_reversed():
     reversed_ = im.prepare_import("responses", data, ces_low_is_easy=True)
     assert reversed_.rows["ces"].tolist() == [7, 1, 5]
     assert any("8 - answer" in note for note in reversed_.notes)
+
+
+def test_messages_and_labels_speak_plainly() -> None:
+    """No strftime codes in messages; labels are capitalised the same way."""
+    preview = im.prepare_import("responses", b"date,nps\n31/03/2025,9\nyesterday,5\n")
+    reason = preview.problems[0].reason
+    assert reason == ("Date 'yesterday' is not a date: write it like the other dates in this "
+                      "column, e.g. 31/03/2025 (years 1900 to 2100)")
+    assert "%" not in reason
+    labels = im.field_labels("responses")
+    assert labels["date"] == "Date" and labels["comment"] == "Comment"
+    assert labels["nps"] == "NPS (0-10)" and labels["csat"] == "CSAT (1-5)"
+    for kind in im.KINDS:
+        assert all(label[0].isupper() or label.startswith("eNPS")
+                   for label in im.field_labels(kind).values())
+
+
+def test_preview_marks_the_rows_with_problems() -> None:
+    data = b"date,nps\n2024-01-01,9\n2024-01-02,11\nnever,5\n"
+    frame = im.prepare_import("responses", data).preview_frame()
+    assert list(frame.columns[:2]) == ["Row", "Problem"]
+    assert frame["Row"].tolist() == [2, 3, 4]
+    assert frame["Problem"][0] == ""
+    assert "is not a whole number from 0 to 10" in frame["Problem"][1]
+    assert "is not a date" in frame["Problem"][2]

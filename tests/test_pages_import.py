@@ -34,8 +34,13 @@ def test_editor_sees_mapping_report_and_imports_valid_rows(app_page, accounts, w
     assert selectbox(at, "Note").value == "(don't import)"
     problems = at.dataframe[1].value
     assert problems.to_dict("records") == [
-        {"row": 3, "column": "How likely are you to recommend us?",
-         "reason": "NPS 0-10: '12' is not a whole number from 0 to 10"}]
+        {"Row": 3, "Column": "How likely are you to recommend us?",
+         "Problem": "NPS (0-10): '12' is not a whole number from 0 to 10"}]
+    # The preview marks the bad row (Styler: red background) and says why.
+    styled = at.dataframe[0].value
+    assert list(styled.columns[:2]) == ["Row", "Problem"]
+    assert styled["Problem"].tolist()[1].startswith("NPS (0-10): '12'")
+    assert styled["Problem"].tolist()[0] == ""
     assert [m.value for m in at.metric] == ["2", "1"]
 
     selectbox(at, "Note").set_value("comment")
@@ -54,6 +59,15 @@ def test_editor_sees_mapping_report_and_imports_valid_rows(app_page, accounts, w
     session.close()
     assert comments == ["<b>great</b>", None]
 
+    # Past imports: readable headers and times, and an undo choice that says what it is.
+    batches = at.dataframe[-1].value
+    assert list(batches.columns) == ["Batch", "Data", "File", "Rows", "Imported by",
+                                     "When (UTC)", "Undone"]
+    assert batches["Data"][0] == "Survey responses"
+    assert "T" not in batches["When (UTC)"][0] and "+00:00" not in batches["When (UTC)"][0]
+    undo = at.selectbox(key="undo_batch")
+    assert undo.format_func(undo.value).startswith("1 · survey.csv · 2 rows · ")
+
     at.button(key="undo_go").click()
     at.run()
     assert not at.exception
@@ -64,6 +78,7 @@ def test_moving_a_field_to_another_column(app_page):
     data = b"date,score a,score b\n2024-01-01,9,5\n"
     at = with_file(app_page, data=data)
     assert selectbox(at, "date").value == "date"
+    assert selectbox(at, "date").format_func("date") == "Date"
     assert [m.value for m in at.metric] == ["0", "1"]  # no score mapped yet
     selectbox(at, "score b").set_value("nps")
     at.run()
@@ -80,7 +95,7 @@ def test_file_level_problem_disables_import(app_page):
     at = with_file(app_page, data=b"nps\n9\n")
     assert not at.exception
     assert at.button(key="import_go").disabled
-    assert "give one date for the whole file" in at.dataframe[1].value["reason"][0]
+    assert "give one date for the whole file" in at.dataframe[1].value["Problem"][0]
     at.button(key="import_cancel").click()
     at.run()
     assert "import_source" not in at.session_state
@@ -113,3 +128,13 @@ def test_ces_polarity_checkbox(app_page):
     at.run()
     assert not at.exception
     assert at.session_state["import_preview"][1].rows["ces"].tolist() == [6]
+
+
+def test_date_format_choice_is_in_words(app_page):
+    at = with_file(app_page, data=b"date,nps\n03/04/2024,9\n")
+    choice = at.selectbox(key="import_date_format")
+    assert choice.options[:3] == [
+        "Detect automatically", "like 2025-03-31", "like 31/03/2025"]
+    choice.set_value("%m/%d/%Y").run()
+    assert not at.exception
+    assert at.session_state["import_preview"][1].rows["date"].tolist() == ["2024-03-04"]

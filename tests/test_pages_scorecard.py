@@ -37,7 +37,7 @@ def test_renders_cards_with_data(app_page, editor_session) -> None:
         labels)
     assert labels["NPS"] == "+17"
     assert labels["CSAT"] == "60.0 %"
-    assert labels["Net revenue retention"] == "90.0 %"
+    assert labels["Net revenue retention"] == "100.0 %"  # c3 joined during Q4: not in cohort
     text = _text(at)
     assert "Only 6 NPS answers" in text  # small sample said plainly
     assert "small sample" in text
@@ -52,6 +52,20 @@ def test_all_data_and_segment_filter(app_page, editor_session) -> None:
     at.selectbox(key="sc_grain").set_value("All data").run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["NPS"] == "+0"
+    text = _text(at)
+    assert "Only 7 NPS answers in all the data:" in text  # words, not the key "all"
+    assert "compares the last 12 months of data (1 Apr 2025 to 31 Mar 2026) with the 12 " \
+           "months before" in text
+    assert " all with" not in text and " in all:" not in text
+    # No revenue cohort for all data: one line instead of empty cards.
+    assert "Net revenue retention" not in {m.label for m in at.metric}
+    assert "No data yet: Net revenue retention (needs revenue from customers" in text
+    # Breakdown tables: readable headers, rounded numbers with units, "—" when missing.
+    table = next(d.value for d in at.dataframe if "Segment" in d.value.columns)
+    assert list(table.columns) == ["Segment", "Responses", "NPS", "± margin", "CSAT",
+                                   "Effort (1-7)", "Customers", "Churn", "Retention"]
+    smb = table[table["Segment"] == "SMB"].iloc[0]
+    assert smb["NPS"] == "+25" and smb["CSAT"].endswith(" %") and "." not in smb["CSAT"]
     at.selectbox(key="sc_segment").set_value("SMB").run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["NPS"] == "+25"  # 10, 9, 8, 0 -> (2 - 1) / 4 = 25
@@ -69,3 +83,24 @@ def test_editor_saves_a_target(app_page, editor_session) -> None:
     assert not at.exception, at.exception
     assert sc.targets(editor_session)["nps"]["target"] == 10.0
     assert ":green[● on target]" in _text(at)
+
+
+def test_survey_only_workspace_shows_one_message_for_customer_metrics(app_page,
+                                                                    editor_session) -> None:
+    editor_session.db["responses"].insert_all(
+        [{"date": "2024-02-01", "nps": n, "row_hash": str(i)} for i, n in enumerate(
+            [10, 9, 8, 3, 10])])
+    at = app_page(PAGE, user="editor")
+    at.selectbox(key="sc_grain").set_value("All data").run()
+    assert not at.exception, at.exception
+    labels = [m.label for m in at.metric]
+    assert labels == ["NPS"]  # no cards that only say "no data"
+    infos = " ".join(i.value for i in at.info)
+    assert "need your customer list" in infos
+    text = _text(at)
+    assert "no data" not in [m.value for m in at.metric]
+    assert "Only one month has NPS answers" in text
+    # No segment recorded: the group is "(not set)".
+    table = next(d.value for d in at.dataframe if "Segment" in d.value.columns)
+    assert table["Segment"].tolist() == ["(not set)"]
+    assert table.iloc[0]["CSAT"] == "—"

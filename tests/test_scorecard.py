@@ -119,11 +119,13 @@ def test_quarter_hard_metrics(loaded) -> None:
     assert card["retention_rate_pct"] == pytest.approx(200 / 3)
     assert card["new_customers"] == 1
     assert card["referrals"] == 0
-    # Base Q4 2025 net revenue: c1 300 - 50 = 250, c2 150, c3 600 -> 1000.
-    # Q1 of those: c1 300 + 100 = 400, c2 0, c3 600 - 100 = 500 -> NRR 900/1000 = 90 %.
-    # Capped: 250 + 0 + 500 = 750 -> GRR 75 %.
-    assert card["nrr_pct"] == pytest.approx(90.0)
-    assert card["grr_pct"] == pytest.approx(75.0)
+    # Cohort: paying in Q4 2025 and customers before it began: c1 (300 - 50 = 250) and c2
+    # (150) -> 400. c3 joined during Q4 (2025-12-05), so it is left out.
+    # Q1 of those: c1 300 + 100 = 400, c2 0 (left) -> NRR 400/400 = 100 %.
+    # Capped: 250 + 0 = 250 -> GRR 62.5 %.
+    assert card["revenue_cohort"] == 2 and card["revenue_base_payers"] == 3
+    assert card["nrr_pct"] == pytest.approx(100.0)
+    assert card["grr_pct"] == pytest.approx(62.5)
     # Q1 revenue 400 + 500 + 200 = 1100 from 3 paying customers.
     assert card["revenue"] == pytest.approx(1100.0)
     assert card["revenue_per_customer"] == pytest.approx(1100 / 3)
@@ -152,12 +154,13 @@ def test_all_period(loaded) -> None:
     assert card["referrals"] == 1
     # All revenue 2200 from 4 paying customers.
     assert card["revenue_per_customer"] == pytest.approx(550.0)
-    # Last 12 months of data: 2025-04..2026-03; base 2024-04..2025-03 = c1's 100.
-    # c1 in the last 12 months: 300 - 50 + 300 + 100 = 650 -> NRR 650 %, GRR 100 %.
+    # Last 12 months of data: 2025-04..2026-03; base 2024-04..2025-03: only c1's 100, and c1
+    # joined during the base (2025-01-10). Counting it would give NRR 650 %: no cohort instead.
     assert card["revenue_retention_window"] == {"base_start": "2024-04-01",
                                                 "start": "2025-04-01", "end": "2026-04-01"}
-    assert card["nrr_pct"] == pytest.approx(650.0)
-    assert card["grr_pct"] == pytest.approx(100.0)
+    assert card["revenue_cohort"] == 0 and card["revenue_base_payers"] == 1
+    assert card["nrr_pct"] is None
+    assert card["grr_pct"] is None
     # CLV = revenue per customer-month / churn per customer-month = 2200 / 3.
     assert card["clv"] == pytest.approx(2200 / 3)
 
@@ -397,3 +400,39 @@ def test_scorecard_invariants(tmp_path_factory, answers) -> None:
     for key in ("churn_rate_pct", "grr_pct", "nrr_pct", "clv", "enps", "ces_mean"):
         assert card[key] is None
     db.close()
+
+
+def test_nrr_grr_cohort_leaves_out_customers_who_joined_during_the_base(editor_session) -> None:
+    """Hand-computed NRR/GRR for 2025 (base period 2024), with the edge case of a customer who
+    started partway through the base period and one without a start date."""
+    db = editor_session.db
+    db["customers"].insert_all([
+        {"id": "a", "start_date": "2023-06-01", "churned": 0},
+        {"id": "b", "start_date": "2023-01-01", "end_date": "2025-06-30", "churned": 1},
+        {"id": "c", "start_date": "2024-11-01", "churned": 0},  # joined during the base
+        {"id": "d", "start_date": "2025-03-01", "churned": 0},  # new in the period
+        {"id": "e", "churned": 0},  # no start date: its first payment (2023-12-15) dates it
+    ])
+    events = [
+        ("a", "2024-06-01", 1200, "renewal"), ("a", "2025-06-01", 1200, "renewal"),
+        ("a", "2025-09-01", 300, "upsell"),
+        ("b", "2024-06-01", 1200, "renewal"), ("b", "2025-03-01", 600, "renewal"),
+        ("c", "2024-11-01", 100, "new"), ("c", "2024-12-01", 100, "renewal"),
+        ("c", "2025-06-01", 1200, "renewal"),
+        ("d", "2025-03-01", 1000, "new"),
+        ("e", "2023-12-15", 100, "new"), ("e", "2024-05-01", 400, "renewal"),
+        ("e", "2025-05-01", 100, "renewal"), ("e", "2025-07-01", 50, "downgrade"),
+    ]
+    db["revenue_events"].insert_all(
+        [{"customer_id": c, "date": d, "amount": a, "kind": k, "row_hash": f"e{i}"}
+         for i, (c, d, a, k) in enumerate(events)])
+    card = sc.scorecard(editor_session, "2025")
+    # Cohort = a, b, e (paying in 2024 and customers before 2024-01-01); c joined in Nov 2024.
+    # R0: a 1200, b 1200, e 400 = 2800.
+    # R1: a 1200 + 300 = 1500 (expansion), b 600 (left mid-year), e 100 - 50 = 50 -> 2150.
+    # Capped at R0: 1200 + 600 + 50 = 1850.
+    assert card["revenue_cohort"] == 3 and card["revenue_base_payers"] == 4
+    assert card["nrr_pct"] == pytest.approx(100 * 2150 / 2800)  # 76.8 %
+    assert card["grr_pct"] == pytest.approx(100 * 1850 / 2800)  # 66.1 %
+    # With c in the cohort its 200 -> 1200 ramp-up would read as expansion: 3350 / 3000.
+    assert card["nrr_pct"] < 100 < 100 * 3350 / 3000

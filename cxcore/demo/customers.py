@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from cxcore import scorecard
 from cxcore.accounts import now_iso
 from cxcore.workspace import WorkspaceSession
 
@@ -30,6 +31,16 @@ BEHAVIOUR = {
     "passive": (0.017, 0.006, 0.008, 0.006, 1.0),
     "detractor": (0.040, 0.002, 0.020, 0.018, 0.85),
 }
+#: Scorecard targets a small service business might set: (target, yellow limit). Against the
+#: demo's last full quarter they give a mix of green, yellow and red, as a meeting would see.
+TARGETS = {
+    "nps": (30, 20), "csat_pct": (75, 70), "ces_mean": (5.0, 4.5), "rating_index": (70, 65),
+    "enps": (40, 30), "retention_rate_pct": (96, 94), "churn_rate_pct": (4, 5),
+    "nrr_pct": (100, 97), "grr_pct": (90, 85), "clv": (3500, 3000),
+}
+#: Service plans: about 40 % gross margin; money 10 % a year dearer now than later.
+GROSS_MARGIN_PCT = 40.0
+ANNUAL_DISCOUNT_RATE_PCT = 10.0
 TEAMS = ("Store", "Delivery", "Installation", "Service desk")
 FIRST_NAMES = ("Amara", "Ben", "Chen", "Dana", "Elif", "Farid", "Greta", "Hugo", "Ines", "Jonas",
                "Kofi", "Lena", "Marta", "Nils", "Olu", "Priya", "Quinn", "Rosa", "Sami", "Tariq",
@@ -122,6 +133,8 @@ def add_demo(session: WorkspaceSession, rng: random.Random, today: dt.date) -> N
     downgrades and refunds, about 1,500 survey answers (NPS, CSAT, customer effort where 7 =
     very easy, some with effectiveness/ease/emotion and comments, some about steps of the
     "Delivery and installation" journey if it exists) and about 200 employee pulse answers.
+    Also sets scorecard targets (:data:`TARGETS`) and the gross margin and discount rate the
+    discounted lifetime value uses.
     """
     session.require("editor")
     first_day = today - dt.timedelta(days=HISTORY_DAYS)
@@ -223,6 +236,9 @@ def add_demo(session: WorkspaceSession, rng: random.Random, today: dt.date) -> N
         conn.executemany(
             "insert into pulse (date, team, enps, comment, row_hash, batch_id) "
             "values (?, ?, ?, ?, ?, ?)", [[*row, batch] for row in pulse])
+    scorecard.set_targets(session, {key: {"target": target, "warn_at": warn}
+                                    for key, (target, warn) in TARGETS.items()})
+    scorecard.set_finance_settings(session, GROSS_MARGIN_PCT, ANNUAL_DISCOUNT_RATE_PCT)
     session.log("load", "demo customers", None,
                 {"customers": len(customers), "revenue_events": len(revenue),
                  "responses": len(responses), "pulse": len(pulse)})
