@@ -19,6 +19,7 @@ from typing import Any
 
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_authenticator.utilities import Validator
 
 from cxcore import storage
@@ -116,15 +117,24 @@ def cache_key(session: wsmod.WorkspaceSession) -> tuple:
 # ---- sign-in -------------------------------------------------------------------------------------
 
 def authenticator(acc: Accounts) -> stauth.Authenticate:
-    """A streamlit-authenticator object over the current users.
+    """This script run's streamlit-authenticator object over the current users.
 
-    Make at most one per script run: it mounts the cookie component, whose key must be unique.
-    The gate makes it only while nobody is signed in; sign-out and password change make their own.
+    It mounts a cookie component whose widget key is fixed, so a run must not make two (signing
+    in on the Account page's URL would otherwise build one in the gate and one on the page).
+    The run is recognised by Streamlit's per-run cursor dict, which is held here so its identity
+    cannot be reused by a later run.
     """
-    return stauth.Authenticate(
+    ctx = get_script_run_ctx()
+    marker = ctx.cursors if ctx is not None else None
+    cached = st.session_state.get("_cx_auth")
+    if cached is not None and marker is not None and cached[0] is marker:
+        return cached[1]
+    auth = stauth.Authenticate(
         acc.credentials(), cookie_name=COOKIE_NAME, cookie_key=acc.cookie_key(),
         cookie_expiry_days=acc.cookie_expiry_days(), auto_hash=False,
         validator=PasswordPolicy())
+    st.session_state["_cx_auth"] = (marker, auth)
+    return auth
 
 
 def _clear_sign_in() -> None:

@@ -43,3 +43,18 @@ def test_account_page_lists_memberships(app_page):
     texts = [t.value for t in at.text]
     assert "Vera Viewer (viewer)" in texts
     assert "• Acme: viewer" in texts
+
+
+def test_signing_in_on_the_account_url_makes_one_authenticator(accounts, workspace):
+    """The gate and the Account page share one authenticator (one cookie component) per run."""
+    from .conftest import signed_in_app
+
+    at = signed_in_app("pages/account.py", None, None)
+    at.run()
+    inputs = {t.key: t for t in at.text_input}
+    inputs["sign_in_username"].input("editor")
+    inputs["sign_in_password"].input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Account"
+    assert "Change password" in [b.label for b in at.button]
