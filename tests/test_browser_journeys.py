@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from cxcore import journeys as jr
 from cxcore import workspace as wsmod
@@ -178,6 +179,7 @@ def metric(page, label: str) -> str:
 
 def check_map(page) -> None:
     """The Map tab shows one red part at step 2 (counts, reddest step, the mark's tooltip)."""
+    expect(page.get_by_role("tab", name="Map", exact=True)).to_have_count(1)
     page.get_by_role("tab", name="Map", exact=True).click()
     wait_for_app(page)
     assert metric(page, "Red") == "1"
@@ -218,11 +220,12 @@ def check_map(page) -> None:
 
 def check_action_list(page) -> None:
     open_page(page, "Actions")
-    page.get_by_text("1 action(s) shown, 0 overdue.").wait_for()
+    # (to_have_count waits out the page drawn before the switch, which lingers briefly.)
+    expect(page.get_by_text("1 action(s) shown, 0 overdue.")).to_have_count(1)
     table = page.get_by_test_id("stDataFrame")
     for text in (ACTION, "Olivia", "Wait at home", "Scheduling system",
                  "🔴 Red: people very unhappy", "Repair visit"):
-        table.get_by_text(text, exact=True).wait_for(state="attached")
+        expect(table.get_by_text(text, exact=True)).to_have_count(1)  # hidden glide cells
     assert errors_shown(page) == []
 
 
@@ -298,10 +301,12 @@ def test_map_a_journey_rate_a_part_red_and_find_it_after_a_reload(acme_data):
         stored(acme_data, lambda s: jr.list_actions(s, journey_id=journey_id), "the action")
         wait_for_app(page)
         assert errors_shown(page) == []
-        screenshot(page, "journeys-02-rated-red-with-action")
 
         check_map(page)
         screenshot(page, "journeys-01-map")
+        page.get_by_role("tab", name="Rate parts").click()
+        wait_for_app(page)
+        screenshot(page, "journeys-02-rated-red-with-action")
         check_action_list(page)
         screenshot(page, "journeys-03-actions")
 
@@ -317,6 +322,6 @@ def test_map_a_journey_rate_a_part_red_and_find_it_after_a_reload(acme_data):
         wait_for_app(page)
         choose(page, "Step", "2. Wait at home")
         choose(page, "Actor", "Scheduling system (below the line (backstage))")
-        assert textbox(page, "Why (note)").input_value() == NOTE
-        assert page.get_by_role("radio", name="🔴 Red: people very unhappy").is_checked()
+        expect(textbox(page, "Why (note)")).to_have_value(NOTE)
+        expect(page.get_by_role("radio", name="🔴 Red: people very unhappy")).to_be_checked()
         assert errors_shown(page) == []
