@@ -147,8 +147,7 @@ def customer_shoes() -> None:
 
 def journey_step() -> None:
     """Step 6: how far the journey maps have got."""
-    coverage = journeys.journey_coverage(session) if hasattr(
-        journeys, "journey_coverage") else []
+    coverage = journeys.journey_coverage(session)
     if coverage:
         st.dataframe(pd.DataFrame([{"Journey": c["name"], "Parts": c["parts_total"],
                                     "Rated": c["parts_rated"]} for c in coverage]),
@@ -156,9 +155,13 @@ def journey_step() -> None:
     link("pages/journeys.py", "Journey health", ":material/route:")
 
 
+# Open the first step that is not done, and any step under way; the rest stay folded so the
+# page reads as a short list.
+first_open = next((s["number"] for s in steps if s["status"] != "done"), None)
 for step in steps:
     label = f"Step {step['number']}. {step['title']} — {step['status']}"
-    with st.expander(label, expanded=step["status"] != "done",
+    with st.expander(label, expanded=step["number"] == first_open
+                     or step["status"] == "in progress",
                      icon=STATUS_ICON.get(step["status"])):
         step_details(step)
         if step["number"] in (1, 2):

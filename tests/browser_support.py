@@ -111,10 +111,23 @@ def wait_for_app(page) -> None:
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/ (not committed)."""
+    """Save a screenshot of the whole page under test-artifacts/ (not committed).
+
+    Streamlit scrolls an inner container, so ``full_page`` alone captures only the window: the
+    viewport is stretched to the content's height for the shot, then put back.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        "'[data-testid=\"stMain\"], [data-testid=\"stMainBlockContainer\"]')]"
+        ".map(e => e.scrollHeight), document.body.scrollHeight)")
+    page.set_viewport_size({"width": size["width"],
+                            "height": min(max(int(height) + 40, size["height"]), 6000)})
+    page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
 
 

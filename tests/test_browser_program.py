@@ -36,6 +36,7 @@ def test_log_an_interview_find_it_and_see_checklist_progress(acme_data):
         sign_in(page, "owner", "correct-horse-1")
 
         open_page(page, "Program checklist")
+        page.get_by_text("Step 4. Talk to your customers — not started").click()
         page.get_by_text("Evidence: 0 customer interviews logged (target 10).").wait_for()
 
         open_page(page, "Interview log")
