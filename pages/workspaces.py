@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from cxcore import demo
-from cxcore.accounts import ROLES
+from cxcore import demo, reuse
+from cxcore import workspace as wsmod
+from cxcore.accounts import ROLES, role_at_least
 from cxui import shell
 
 username = shell.require_user()
@@ -24,14 +25,43 @@ if mine:
 else:
     st.info("You have no workspace yet. Create one below, or load the demo to look around.")
 
+
+def copy_setup(source_id: int, target_id: int, parts: set[str]) -> dict[str, int]:
+    """Copy ``parts`` of a workspace's set-up into another, both opened as this user."""
+    source = wsmod.open_session(acc, source_id, username)
+    try:
+        target = wsmod.open_session(acc, target_id, username)
+        try:
+            return reuse.copy_setup(source, target, parts)
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
 new_col, demo_col = st.columns(2)
 with new_col, st.form("create_workspace", clear_on_submit=True):
     st.subheader("New workspace")
     name = st.text_input("Workspace name", max_chars=80, placeholder="e.g. Acme Dental (client)")
+    start_names = {w.id: w.name for w in mine}
+    start_from = st.selectbox(
+        "Start from", list(start_names), index=None, placeholder="Nothing (an empty workspace)",
+        format_func=lambda i: start_names[i],
+        help="Copies that workspace's interview guides, targets, finance settings and journey "
+             "maps (without ratings). Never its customers, responses, interviews or members.")
     if st.form_submit_button("Create workspace", type="primary"):
         info = shell.run_action(lambda: acc.create_workspace(name, by=username),
                                 success="Workspace created.")
-        if info:
+        if info and start_from is not None:
+            copied = shell.run_action(
+                lambda: copy_setup(start_from, info.id, set(reuse.REUSABLE)))
+            if copied is None:
+                st.warning("The workspace was created, but nothing was copied into it; use "
+                           "the Reuse tab below to try again.")
+            else:
+                st.toast(f"Copied {reuse.describe(copied)}.")
+                shell.switch_workspace(info.id)
+        elif info:
             shell.switch_workspace(info.id)
 with demo_col:
     st.subheader("Demo")
@@ -58,7 +88,8 @@ if owned:
                                                            " (not a member)"),
                    key="manage_ws")
     ws = names[ws_id]
-    settings_tab, members_tab, danger_tab = st.tabs(["Settings", "Members", "Archive or delete"])
+    settings_tab, members_tab, reuse_tab, danger_tab = st.tabs(
+        ["Settings", "Members", "Reuse", "Archive or delete"])
     with settings_tab:
         with st.form("rename"):
             new_name = st.text_input("Name", value=ws.name, max_chars=80)
@@ -90,6 +121,31 @@ if owned:
             if who and st.button(f"Remove {who}"):
                 if shell.attempt(lambda: acc.remove_member(ws.id, who, by=username)):
                     shell.done("Member removed.")
+    with reuse_tab:
+        sources = {w.id: w for w in mine if w.id != ws.id}
+        if not role_at_least(ws.role, "editor"):
+            st.info("Join this workspace as an editor or owner to copy a set-up into it.")
+        elif not sources:
+            st.info("You have no other workspace to copy from.")
+        else:
+            st.write("Start from the work you did for another client. Only your method is "
+                     "copied: never that client's customers, responses, interviews, "
+                     "reflections or members.")
+            with st.form("reuse_setup"):
+                source_id = st.selectbox(
+                    "Copy from", list(sources), key="reuse_source",
+                    format_func=lambda i: sources[i].name + (
+                        " (archived)" if sources[i].archived else ""))
+                picked = set()
+                for part, explanation in reuse.REUSABLE.items():
+                    if st.checkbox(explanation, value=True, key=f"reuse_{part}"):
+                        picked.add(part)
+                if st.form_submit_button(f"Copy into {shell.esc(ws.name)}", type="primary"):
+                    counts: dict[str, int] = {}
+                    if shell.attempt(lambda: counts.update(
+                            copy_setup(source_id, ws.id, picked))):
+                        shell.done(f"Copied into {shell.esc(ws.name)}: "
+                                   f"{reuse.describe(counts)}.")
     with danger_tab:
         if ws.archived:
             if st.button("Restore from archive"):

@@ -84,3 +84,24 @@ def test_load_demo_switches_to_it(app_page, accounts):
     assert len(demo) == 1 and demo[0].role == "owner"
     at.run()
     assert at.session_state["workspace_id"] == demo[0].id
+
+
+def test_reuse_tab_copies_guides_into_another_workspace(app_page, accounts, owner_session):
+    from cxcore import interviews, journeys
+    from cxcore import workspace as wsmod
+
+    interviews.set_guide(owner_session, "customer", ["What did you come for?"])
+    journeys.create_journey(owner_session, "Onboarding")
+    globex = accounts.create_workspace("Globex", by="owner")
+    at = app_page("pages/workspaces.py", user="owner")
+    next(s for s in at.selectbox if s.label == "Workspace to manage").select(globex.id).run()
+    assert [s.value for s in at.selectbox if s.label == "Copy from"] == [owner_session.info.id]
+    for part in ("targets", "finance", "journeys"):
+        at.checkbox(key=f"reuse_{part}").uncheck()
+    button(at, "Copy into Globex").click().run()
+    assert not at.exception
+    assert any("Copied into Globex: 2 interview guides" in plain(s.value) for s in at.success)
+    target = wsmod.open_session(accounts, globex.id, "owner")
+    assert interviews.guide(target, "customer") == ["What did you come for?"]
+    assert journeys.list_journeys(target) == []
+    target.close()
