@@ -1315,3 +1315,28 @@ def action_owners(session: WorkspaceSession) -> list[str]:
     """Distinct non-empty action owners, alphabetically (for filters)."""
     return [r[0] for r in session.db.execute(
         "select distinct owner from actions where owner != '' order by owner collate nocase")]
+
+
+# ---- team ratings per step ------------------------------------------------------------------
+
+def step_health_counts(session: WorkspaceSession, journey_id: int | None = None
+                       ) -> dict[int, dict[str, int]]:
+    """The team's rating of each step: step id -> ``green``, ``yellow``, ``red`` (parts the team
+    rated that colour), ``unrated`` (parts not rated yet) and ``parts`` (actors taking part).
+
+    Every step of ``journey_id`` (or of all journeys when None) is there, with zeros when no
+    actor takes part in it yet. :mod:`cxcore.drivers` sets these beside what customers scored
+    the same step.
+    """
+    sql = ("select s.id, count(p.id), coalesce(sum(p.health = 'green'), 0), "
+           "coalesce(sum(p.health = 'yellow'), 0), coalesce(sum(p.health = 'red'), 0) "
+           "from journey_steps s left join journey_parts p on p.step_id = s.id")
+    params: list[Any] = []
+    if journey_id is not None:
+        sql += " where s.journey_id = ?"
+        params.append(journey_id)
+    out = {}
+    for step_id, parts, green, yellow, red in session.db.execute(sql + " group by s.id", params):
+        out[step_id] = {"green": green, "yellow": yellow, "red": red,
+                        "unrated": parts - green - yellow - red, "parts": parts}
+    return out

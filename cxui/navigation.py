@@ -27,6 +27,7 @@ SECTIONS: dict[str, list[PageSpec]] = {
     ],
     "Measure": [
         PageSpec("pages/scorecard.py", "Scorecard", ":material/monitoring:", "viewer"),
+        PageSpec("pages/drivers.py", "Drivers", ":material/insights:", "viewer"),
         PageSpec("pages/import_data.py", "Import data", ":material/upload_file:", "editor"),
     ],
     "Settings": [

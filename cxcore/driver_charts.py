@@ -1,0 +1,162 @@
+"""Altair charts for the driver analysis, built from the rows :mod:`cxcore.drivers` returns.
+
+Same fonts, sizes and palette as :mod:`cxcore.scorecard_charts`. Nothing is told by colour
+alone: the team's rating of a step is both a colour and a shape, and a group below the overall
+score is both red and labelled. No streamlit here, so the specs can be tested as dictionaries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from cxcore.scorecard_charts import (
+    AXIS_PX,
+    COLORS,
+    FONT_SIZE,
+    LEGEND_PX,
+    TITLE_SIZE,
+    bars_height,
+)
+
+#: The team's rating on the journey map: label, colour and shape (a second encoding).
+TEAM_LABELS = {"green": "Green: working well", "yellow": "Yellow: unhappy",
+               "red": "Red: very unhappy", None: "Not rated"}
+TEAM_ORDER = [TEAM_LABELS[k] for k in ("green", "yellow", "red", None)]
+TEAM_COLORS = [COLORS["green"], COLORS["yellow"], COLORS["red"], COLORS["passive"]]
+TEAM_SHAPES = ["circle", "triangle-up", "square", "diamond"]
+POSITION_WORDS = {"below": "▼ below overall", "above": "▲ above overall", "in line": "",
+                  None: ""}
+
+
+def _big(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (chart.properties(autosize=alt.AutoSizeParams(type="fit", contains="padding"))
+            .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320)
+            .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320)
+            .configure_title(fontSize=TITLE_SIZE, anchor="start")
+            .configure_view(strokeWidth=0))
+
+
+def _overall_rule(overall: float | None) -> list[alt.Chart]:
+    """The overall NPS as a dashed vertical line (the axis title says its value)."""
+    if overall is None:
+        return []
+    frame = pd.DataFrame({"x": [overall]})
+    return [alt.Chart(frame).mark_rule(color="#444", strokeDash=[6, 4], strokeWidth=2).encode(
+        x="x:Q")]
+
+
+def _axis_title(overall: float | None) -> str:
+    dashed = "" if overall is None else f"; dashed: overall {overall:+.0f}"
+    return f"NPS (line: 95% interval{dashed})"
+
+
+def step_label(row: dict[str, Any], with_journey: bool = False) -> str:
+    """How a step is named on the chart: "2. Wait for the delivery" (with its journey)."""
+    name = f"{row['position']}. {row['step']}"
+    return f"{row['journey']} · {name}" if with_journey else name
+
+
+def step_nps_chart(steps: list[dict[str, Any]], overall: float | None,
+                   title: str = "NPS by journey step, beside the team's rating") -> alt.Chart:
+    """Per journey step with NPS answers: the NPS as a point whose colour *and* shape are the
+    team's rating of the step, its 95% interval as a whisker, and the overall NPS as a dashed
+    line (its value in the axis title). Steps keep journey order, top to bottom; steps where
+    the team and the customers disagree are labelled "≠ map"."""
+    with_journey = len({r["journey_id"] for r in steps}) > 1
+    rows = [{"label": step_label(r, with_journey), "order": i, "nps": r["nps"], "low": r["low"],
+             "high": r["high"], "n": r["n"], "moe": r["moe"],
+             "team": TEAM_LABELS[r["team"]],
+             "note": ("≠ map" if r["disagree"] else "") + (
+                 " (few answers)" if r["small_sample"] else "")}
+            for i, r in enumerate(s for s in steps if s["nps"] is not None)]
+    frame = pd.DataFrame(rows, columns=["label", "order", "nps", "low", "high", "n", "moe",
+                                        "team", "note"])
+    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", order="ascending"))
+    x_scale = alt.Scale(domain=[-100, 100])
+    tooltip = [alt.Tooltip("label:N", title="step"),
+               alt.Tooltip("nps:Q", format="+.0f", title="NPS"),
+               alt.Tooltip("moe:Q", format=".0f", title="± margin"),
+               alt.Tooltip("n:Q", title="answers"), alt.Tooltip("team:N", title="team's rating")]
+    whisker = alt.Chart(frame).mark_rule(color=COLORS["band_edge"], strokeWidth=3).encode(
+        x=alt.X("low:Q", scale=x_scale, title=_axis_title(overall)), x2="high:Q", y=y,
+        tooltip=tooltip)
+    points = alt.Chart(frame).mark_point(size=320, filled=True, opacity=1, stroke="#222",
+                                         strokeWidth=1).encode(
+        x=alt.X("nps:Q", scale=x_scale), y=y,
+        color=alt.Color("team:N", title="Team's rating on the map",
+                        scale=alt.Scale(domain=TEAM_ORDER, range=TEAM_COLORS),
+                        legend=alt.Legend(orient="bottom", columns=2, symbolSize=220)),
+        shape=alt.Shape("team:N", scale=alt.Scale(domain=TEAM_ORDER, range=TEAM_SHAPES),
+                        legend=None),
+        tooltip=tooltip)
+    notes = alt.Chart(frame).mark_text(align="left", dx=12, fontSize=FONT_SIZE - 2,
+                                       fontWeight="bold", color="#222").encode(
+        x=alt.X("high:Q", scale=x_scale), y=y, text="note:N")
+    layers = [whisker, *_overall_rule(overall), points, notes]
+    height = bars_height(len(frame), legend=True) + LEGEND_PX
+    return _big(alt.layer(*layers).properties(title=title, height=height))
+
+
+def correlation_chart(ratings: list[dict[str, Any]],
+                      title: str = "How closely each rating moves with NPS") -> alt.Chart:
+    """Horizontal bars of Pearson's r per rating (ratings without r are left out), its 95%
+    interval as a whisker, and the strength in words beside each bar. The axis runs from -1
+    to 1 with 0 marked."""
+    rows = [{"label": r["label"], "r": r["r"], "r_low": r["r_low"], "r_high": r["r_high"],
+             "n": r["n"], "strength": r["strength"], "order": i,
+             "text": f"{r['r']:+.2f} · {r['strength']}"}
+            for i, r in enumerate(x for x in ratings if x["r"] is not None)]
+    frame = pd.DataFrame(rows, columns=["label", "r", "r_low", "r_high", "n", "strength",
+                                        "order", "text"])
+    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", order="ascending"))
+    x_scale = alt.Scale(domain=[-1, 1])
+    tooltip = [alt.Tooltip("label:N", title="rating"),
+               alt.Tooltip("r:Q", format="+.2f", title="r"),
+               alt.Tooltip("r_low:Q", format="+.2f", title="95% low"),
+               alt.Tooltip("r_high:Q", format="+.2f", title="95% high"),
+               alt.Tooltip("n:Q", title="answers"), alt.Tooltip("strength:N")]
+    bars = alt.Chart(frame).mark_bar(color=COLORS["primary"], size=28).encode(
+        x=alt.X("r:Q", scale=x_scale, title="Correlation with NPS (r, -1 to 1)",
+                axis=alt.Axis(values=[-1, -0.5, 0, 0.5, 1])), y=y, tooltip=tooltip)
+    whisker = alt.Chart(frame).mark_rule(color="#222", strokeWidth=2).encode(
+        x="r_low:Q", x2="r_high:Q", y=y)
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#666").encode(x="x:Q")
+    text = alt.Chart(frame).mark_text(align="right", dx=-8, color="white",
+                                      fontSize=FONT_SIZE, fontWeight="bold").encode(
+        x="r:Q", y=y, text="text:N")
+    return _big(alt.layer(bars, zero, whisker, text).properties(
+        title=title, height=bars_height(len(frame))))
+
+
+def group_nps_chart(rows: list[dict[str, Any]], by: str, overall: float | None,
+                    title: str | None = None) -> alt.Chart:
+    """NPS per channel or segment as bars with the 95% interval as a whisker and the overall
+    NPS as a dashed line; a group clearly below the overall score is red *and* labelled
+    "▼ below overall" (above: "▲ above overall")."""
+    data = [{"group": str(r["group"]), "nps": r["nps"], "low": r["low"], "high": r["high"],
+             "n": r["n"], "moe": r["moe"], "position": r["vs_overall"] or "in line",
+             "note": POSITION_WORDS[r["vs_overall"]]} for r in rows if r["nps"] is not None]
+    frame = pd.DataFrame(data, columns=["group", "nps", "low", "high", "n", "moe", "position",
+                                        "note"])
+    y = alt.Y("group:N", title=None, sort="-x")
+    x_scale = alt.Scale(domain=[-100, 100])
+    tooltip = [alt.Tooltip("group:N", title=by), alt.Tooltip("nps:Q", format="+.0f"),
+               alt.Tooltip("moe:Q", format=".0f", title="± margin"),
+               alt.Tooltip("n:Q", title="answers")]
+    bars = alt.Chart(frame).mark_bar(size=28).encode(
+        x=alt.X("nps:Q", scale=x_scale, title=_axis_title(overall)), y=y,
+        color=alt.Color("position:N", legend=None, scale=alt.Scale(
+            domain=["below", "in line", "above"],
+            range=[COLORS["red"], COLORS["primary"], COLORS["green"]])),
+        tooltip=tooltip)
+    whisker = alt.Chart(frame).mark_rule(color="#222", strokeWidth=2).encode(
+        x="low:Q", x2="high:Q", y=y)
+    notes = alt.Chart(frame).mark_text(align="left", dx=10, fontSize=FONT_SIZE - 2,
+                                       fontWeight="bold", color="#222").encode(
+        x="high:Q", y=y, text="note:N")
+    layers = [bars, whisker, *_overall_rule(overall), notes]
+    return _big(alt.layer(*layers).properties(
+        title=title or f"NPS by {by}", height=bars_height(len(frame)) + AXIS_PX // 2))
