@@ -10,6 +10,7 @@ check the spec without a browser; :func:`to_png` / :func:`to_svg` render them fo
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 
@@ -25,11 +26,31 @@ HEALTH_LETTERS = {"green": "G", "yellow": "Y", "red": "R"}
 HEALTH_LABELS = {"green": "Green: working well", "yellow": "Yellow: people unhappy",
                  "red": "Red: people very unhappy"}
 UNRATED_COLOUR = "#8c8c8c"
-VISIBILITY_LABEL = "above: the customer sees it\nLINE OF VISIBILITY\nbelow: backstage"
-STEP_WIDTH = 110
-ACTOR_HEIGHT = 44
+VISIBILITY_ABOVE = "above: the customer sees it"
+VISIBILITY_TEXT = "LINE OF VISIBILITY"
+VISIBILITY_BELOW = "below: backstage"
+VISIBILITY_LABEL = f"{VISIBILITY_ABOVE}\n{VISIBILITY_TEXT}\n{VISIBILITY_BELOW}"
+UNRATED_NOTE = "Hollow dashed circle: takes part, not rated yet"
+#: One font stack for every text in the chart: Streamlit's own web font on the page, a
+#: metric-compatible Arial where the map is rendered for slides.
+FONT = '"Source Sans", "Source Sans 3", "Source Sans Pro", Arial, "Liberation Sans", sans-serif'
+TITLE_SIZE = 20
+SUBTITLE_SIZE = 14
+STEP_FONT_SIZE = 14  # step labels (bold), on top
+ACTOR_FONT_SIZE = 14
+LEGEND_FONT_SIZE = 14
+LINE_LABEL_SIZE = 13
+LETTER_SIZE = 12
+STEP_WIDTH = 150  # pixels per step column in the chart's own (export) size
+ACTOR_HEIGHT = 48
+MIN_WIDTH, MIN_HEIGHT = 360, 120
+MAX_STEP_LINES = 3
+LINE = 17  # step label line height, pixels
+#: Average width of a bold step-label character, as a share of the font size (generous, so a
+#: wrapped line fits its column in Source Sans and in Arial).
+CHAR_WIDTH = 0.6
+COLUMN_PADDING = 12  # pixels a step label keeps clear of its column's edges
 TOOLTIP_TEXT_LIMIT = 400
-LINE = 13  # step label line height, pixels
 
 
 def _short(text: str | None, limit: int = TOOLTIP_TEXT_LIMIT) -> str:
@@ -48,34 +69,56 @@ def _unique_labels(names: Sequence[str]) -> list[str]:
     return out
 
 
-def _wrap(text: str, width: int = 13, max_lines: int = 3) -> str:
-    """Break a label into lines of about ``width`` characters (joined by newlines)."""
+def chars_per_line(column_width: float, font_size: int = STEP_FONT_SIZE) -> int:
+    """How many characters of a bold label fit on one line of a column ``column_width`` wide."""
+    return max(4, int((column_width - COLUMN_PADDING) // (CHAR_WIDTH * font_size)))
+
+
+def wrap_label(text: str, width: int) -> list[str]:
+    """Greedy word wrap into lines of at most ``width`` characters (a longer word stays whole).
+
+    The same rule as the map's step-label expression (:func:`_step_label_expr`), which wraps
+    by the column width the browser actually draws.
+    """
     lines: list[str] = []
-    for word in text.split(" "):
+    for word in text.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], lines[max_lines - 1] + "…"]
-    return "\n".join(lines)
+    return lines or [""]
+
+
+def _step_label_expr(n_steps: int, n_lines: int) -> str:
+    """Vega expression: the step label wrapped to the *drawn* column width (``width`` is the
+    plot's width after Streamlit stretches the chart to the page, or the chart's own width when
+    exported), as exactly ``n_lines`` lines: blank ones first so labels sit bottom-aligned above
+    the map, the last one ending in "…" when the label needs more."""
+    chars = (f"max(4, floor((width / {n_steps} - {COLUMN_PADDING}) / "
+             f"{CHAR_WIDTH * STEP_FONT_SIZE:g}))")
+    # Greedy wrap: up to `chars` characters, then the spaces after them become a line break.
+    lines = (f"split(trim(replace(datum.label, regexp('(.{{1,' + {chars} + '}})(\\\\s+|$)', "
+             f"'g'), '$1\\n')), '\\n')")
+    cases = []
+    for have in range(1, n_lines):
+        padded = ["''"] * (n_lines - have) + [f"{lines}[{i}]" for i in range(have)]
+        cases.append(f"length({lines}) == {have} ? [{', '.join(padded)}]")
+    cut = ", ".join([f"{lines}[{i}]" for i in range(n_lines - 1)] +
+                    [f"{lines}[{n_lines - 1}] + (length({lines}) > {n_lines} ? '…' : '')"])
+    return " : ".join([*cases, f"[{cut}]"])
 
 
 def map_data(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dict]
              ) -> tuple[list[str], list[str], pd.DataFrame]:
-    """Step labels (in order), actor labels (frontstage first) and one row per part.
+    """Step labels (in order, numbered), actor labels (frontstage first) and one row per part.
 
     Inputs are :func:`cxcore.journeys.list_steps`, ``list_actors`` and ``list_parts`` rows.
+    Labels are single lines (whitespace collapsed); the map wraps step labels as it draws them.
     """
     steps = sorted(steps, key=lambda s: (s["position"], s["id"]))
     actors = sorted(actors, key=lambda a: (jr.STAGES.index(a["stage"]), a["position"], a["id"]))
-    # Labels have no newlines of their own (whitespace is collapsed), so the axis can split
-    # the wrapped ones on "\n" into several lines.
-    # Every label gets the same number of lines (blank ones first) so they sit bottom-aligned.
-    wrapped = [_wrap(f"{i}. {label}").split("\n") for i, label in
-               enumerate(_unique_labels([s["name"] for s in steps]), start=1)]
-    lines = max((len(w) for w in wrapped), default=1)
-    step_labels = ["\n".join([""] * (lines - len(w)) + w) for w in wrapped]
+    step_labels = [f"{i}. {label}" for i, label in
+                   enumerate(_unique_labels([s["name"] for s in steps]), start=1)]
     actor_labels = _unique_labels([a["name"] for a in actors])
     step_of = {s["id"]: step_labels[i] for i, s in enumerate(steps)}
     actor_of = {a["id"]: (actor_labels[i], a) for i, a in enumerate(actors)}
@@ -94,8 +137,8 @@ def map_data(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dict
             "letter": HEALTH_LETTERS.get(health, ""),
             "whose_view": _short(p.get("viewpoint")), "note": _short(p.get("note")),
             "owner": p.get("owner") or "",
-            "last_change": " by ".join(x for x in (p.get("updated_at"), p.get("updated_by"))
-                                       if x),
+            "last_change": " by ".join(x for x in (format_when(p.get("updated_at")),
+                                                   p.get("updated_by")) if x),
             "evidence": p.get("evidence_count") or 0,
             "open_actions": p.get("open_actions") or 0,
         })
@@ -104,34 +147,59 @@ def map_data(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dict
         "note", "owner", "last_change", "evidence", "open_actions"])
 
 
+def format_when(value: str | None) -> str:
+    """A stored ISO timestamp as people read it: "25 Nov 2026, 09:17 UTC" ("" for none)."""
+    if not value:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC)
+    return f"{when.day} {when:%b %Y, %H:%M}" + (" UTC" if when.tzinfo is not None else "")
+
+
+def map_size(n_steps: int, n_actors: int) -> tuple[int, int]:
+    """The map's plot width and height in pixels (its own size, as exported)."""
+    return max(MIN_WIDTH, STEP_WIDTH * n_steps), max(MIN_HEIGHT, ACTOR_HEIGHT * n_actors)
+
+
 def map_chart(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dict], *,
               title: str | None = None) -> alt.LayerChart | alt.Chart:
     """The journey's ecosystem map (see the module docstring for how it is drawn).
 
     Layers, in order: ``unrated`` (hollow circles), ``rated`` (one filled mark per rated part:
     colour + shape), ``letters`` (G/Y/R on each rated mark), ``visibility`` (the rule) and
-    ``visibility label``. With no steps or no actors, a one-line hint instead.
+    ``visibility label`` (three lines centred on the rule, in the right margin: what is above,
+    "LINE OF VISIBILITY", what is below). With no steps or no actors, a one-line hint instead.
     """
     step_labels, actor_labels, df = map_data(steps, actors, parts)
     if not step_labels or not actor_labels:
-        return alt.Chart(pd.DataFrame({"text": ["Add steps and actors to draw the map."]})
-                         ).mark_text(size=14).encode(text="text:N").properties(
-            width=400, height=60, title=title or "")
+        hint = pd.DataFrame({"text": ["Add steps and actors to draw the map."]})
+        return _configure(alt.Chart(hint).mark_text(size=SUBTITLE_SIZE).encode(
+            text="text:N").properties(width=400, height=60, title=title or ""))
     n_front = sum(a["stage"] == "frontstage" for a in actors)
-    width = max(360, STEP_WIDTH * len(step_labels))
-    height = max(120, ACTOR_HEIGHT * len(actor_labels))
+    n_steps = len(step_labels)
+    width, height = map_size(n_steps, len(actor_labels))
+    # Lines the step labels need at this (the narrowest) column width; wider columns, when the
+    # page stretches the chart, need no more.
+    fit = chars_per_line(width / n_steps)
+    n_lines = min(MAX_STEP_LINES, max(len(wrap_label(s, fit)) for s in step_labels))
     x = alt.X("step:N", sort=step_labels, title=None,
               scale=alt.Scale(domain=step_labels, type="band", paddingInner=0, paddingOuter=0),
-              axis=alt.Axis(orient="top", labelAngle=0, labelLimit=STEP_WIDTH - 6,
-                            labelExpr="split(datum.label, '\\n')", labelLineHeight=LINE,
-                            labelPadding=4 + LINE * (step_labels[0].count("\n")),
-                            labelFontWeight="bold", labelFontSize=10, grid=True,
-                            tickBand="extent",
+              axis=alt.Axis(orient="top", labelAngle=0,
+                            labelLimit=alt.expr(f"width / {n_steps} - 4"),
+                            labelExpr=_step_label_expr(n_steps, n_lines),
+                            labelLineHeight=LINE, labelPadding=6 + LINE * (n_lines - 1),
+                            labelFontWeight="bold", labelFontSize=STEP_FONT_SIZE,
+                            labelColor="#111111", grid=True, tickBand="extent",
                             domain=False, ticks=False))
     y = alt.Y("actor:N", sort=actor_labels, title=None,
               scale=alt.Scale(domain=actor_labels, type="band", paddingInner=0,
                               paddingOuter=0),
-              axis=alt.Axis(labelLimit=180, grid=True, tickBand="extent", domain=False,
+              axis=alt.Axis(labelLimit=220, labelFontSize=ACTOR_FONT_SIZE, labelPadding=8,
+                            labelColor="#111111", grid=True, tickBand="extent", domain=False,
                             ticks=False))
     tooltip = [alt.Tooltip("step:N", title="Step"), alt.Tooltip("actor:N", title="Actor"),
                alt.Tooltip("side:N", title="Side"), alt.Tooltip("health:N", title="Health"),
@@ -149,13 +217,13 @@ def map_chart(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dic
     shape = alt.Shape("health_label:N", title="Health", legend=legend, scale=alt.Scale(
         domain=domain, range=[HEALTH_SHAPES[h] for h in jr.HEALTHS]))
     unrated = alt.Chart(unrated_df, name="unrated").mark_point(
-        shape="circle", filled=False, size=260, strokeWidth=1.5, color=UNRATED_COLOUR,
+        shape="circle", filled=False, size=320, strokeWidth=1.8, color=UNRATED_COLOUR,
         strokeDash=[3, 2]).encode(x=x, y=y, tooltip=tooltip)
     rated = alt.Chart(rated_df, name="rated").mark_point(
-        filled=True, size=420, opacity=1, stroke="#222222", strokeWidth=0.8
+        filled=True, size=520, opacity=1, stroke="#222222", strokeWidth=0.8
     ).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
     letters = alt.Chart(rated_df, name="letters").mark_text(
-        fontSize=10, fontWeight="bold", dy=1).encode(
+        fontSize=LETTER_SIZE, fontWeight="bold", dy=1).encode(
         x=x, y=y, text="letter:N", tooltip=tooltip,
         color=alt.condition(alt.datum.health == "yellow", alt.value("#000000"),
                             alt.value("#ffffff")))
@@ -163,25 +231,44 @@ def map_chart(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dic
         line_at, band = actor_labels[n_front], 0.0  # top edge of the first backstage row
     else:
         line_at, band = actor_labels[-1], 1.0  # no backstage yet: bottom edge of the map
-    line_df = pd.DataFrame({"actor": [line_at], "label": [VISIBILITY_LABEL]})
     line_y = alt.Y("actor:N", sort=actor_labels, bandPosition=band, title=None,
                    scale=alt.Scale(domain=actor_labels, type="band", paddingInner=0,
                                    paddingOuter=0))
-    rule = alt.Chart(line_df, name="visibility").mark_rule(
+    rule = alt.Chart(pd.DataFrame({"actor": [line_at]}), name="visibility").mark_rule(
         color="#333333", strokeWidth=2.5, strokeDash=[8, 4]).encode(y=line_y)
-    # In the right margin, beside the line, so it never covers a dot.
-    rule_label = alt.Chart(line_df, name="visibility label").mark_text(
-        align="left", baseline="middle", dx=8, fontSize=10, fontWeight="bold",
-        lineBreak="\n", lineHeight=13, color="#333333",
-        # The plot's right edge as an expression (not a fixed pixel value), so a chart that
-        # is resized to fit its container keeps the label beside it.
-        x=alt.expr("width")).encode(y=line_y, text="label:N")
-    chart = alt.layer(unrated, rated, letters, rule, rule_label).properties(
+    # In the right margin, beside the line, so it never covers a dot: one text per line,
+    # "LINE OF VISIBILITY" level with the rule, the other two just above and below it. The
+    # plot's right edge is an expression (not a fixed pixel value), so a chart that is
+    # resized to fit its container keeps the label beside it.
+    gap = LINE_LABEL_SIZE // 2 + 4
+    label_df = pd.DataFrame({"actor": [line_at] * 3,
+                             "label": [VISIBILITY_ABOVE, VISIBILITY_TEXT, VISIBILITY_BELOW],
+                             "baseline": ["bottom", "middle", "top"],
+                             "dy": [-gap, 0, gap]})
+    rule_label = alt.layer(*[
+        alt.Chart(label_df.iloc[[i]], name=name).mark_text(
+            align="left", baseline=row["baseline"], dx=10, dy=row["dy"],
+            fontSize=LINE_LABEL_SIZE, fontWeight="bold" if i == 1 else "normal",
+            color="#222222", x=alt.expr("width")).encode(y=line_y, text="label:N")
+        for i, (name, row) in enumerate(zip(
+            ("visibility above", "visibility label", "visibility below"),
+            label_df.to_dict("records"), strict=True))])
+    chart = alt.layer(unrated, rated, letters, rule, *rule_label.layer).properties(
         width=width, height=height, title=alt.Title(
-            title or "", subtitle="Hollow dashed circle: takes part, not rated yet",
-            anchor="start"))
-    return chart.configure_view(stroke="#999999").configure_axis(
-        gridColor="#e3e3e3", labelFontSize=11)
+            title or "", subtitle=UNRATED_NOTE if len(unrated_df) else "", anchor="start",
+            offset=10),
+        padding={"left": 8, "top": 8, "right": 16, "bottom": 8})
+    return _configure(chart.configure_view(stroke="#999999"))
+
+
+def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """One font family and projector-sized type for every text in the chart."""
+    return chart.configure(font=FONT).configure_axis(
+        labelFont=FONT, titleFont=FONT, gridColor="#dddddd").configure_legend(
+        labelFont=FONT, titleFont=FONT, labelFontSize=LEGEND_FONT_SIZE,
+        titleFontSize=LEGEND_FONT_SIZE, symbolSize=220, labelLimit=0).configure_title(
+        font=FONT, subtitleFont=FONT, fontSize=TITLE_SIZE, subtitleFontSize=SUBTITLE_SIZE,
+        subtitleColor="#444444").configure_text(font=FONT)
 
 
 def journey_map(session: WorkspaceSession, journey_id: int) -> alt.LayerChart | alt.Chart:

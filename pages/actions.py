@@ -17,7 +17,23 @@ session = shell.page_session()
 HEALTH_OPTIONS = ["green", "yellow", "red", "not rated"]
 HEALTH_TEXT = {"green": "🟢 Green: working well", "yellow": "🟡 Yellow: people unhappy",
                "red": "🔴 Red: people very unhappy", "not rated": "○ Not rated"}
+#: Short labels for the table's "Part health" column (the full meaning is in the legend).
+HEALTH_SHORT = {"green": "🟢 Green", "yellow": "🟡 Yellow", "red": "🔴 Red",
+                "not rated": "○ Not rated"}
 OVERDUE_STYLE = "background-color: #fde0dc; color: #7f0000; font-weight: 600"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 action``, ``2 actions``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def day(value: str | None) -> str:
+    """A stored ISO date as "5 Jan 2026" ("" for none, so the table shows a blank cell)."""
+    if not value:
+        return ""
+    when = dt.date.fromisoformat(str(value)[:10])
+    return f"{when.day} {when:%b %Y}"
 
 
 def write(fn, success: str, after=None) -> None:
@@ -95,20 +111,31 @@ overdue_only = f4.checkbox("Overdue only", key="filter_overdue")
 rows = jr.list_actions(session, status=statuses or None, journey_id=journey_filter,
                        owner=owner_filter, overdue_only=overdue_only, today=today)
 n_overdue = sum(r["overdue"] for r in rows)
-st.write(f"{len(rows)} action(s) shown, {n_overdue} overdue.")
+st.write(f"{plural(len(rows), 'action')} shown, {n_overdue} overdue.")
 
 if rows:
     df = pd.DataFrame(rows)
     df["Overdue"] = df["overdue"].map({1: "⚠ OVERDUE", 0: ""})
-    df["Part health"] = df["health"].map(lambda h: HEALTH_TEXT.get(h or "not rated"))
-    table = df[["Overdue", "what", "owner", "due_date", "status", "journey_name", "step_name",
+    df["Part health"] = df["health"].map(lambda h: HEALTH_SHORT[h or "not rated"])
+    df["Due"] = df["due_date"].map(day)
+    df = df.fillna({"owner": "", "journey_name": "", "step_name": "", "actor_name": ""})
+    table = df[["Overdue", "what", "owner", "Due", "status", "journey_name", "step_name",
                 "actor_name", "Part health"]].rename(columns={
-                    "what": "What", "owner": "Owner", "due_date": "Due", "status": "Status",
+                    "what": "What", "owner": "Owner", "status": "Status",
                     "journey_name": "Journey", "step_name": "Step", "actor_name": "Actor"})
     overdue_mask = df["overdue"].astype(bool).tolist()
     styled = table.style.apply(
         lambda row: [OVERDUE_STYLE if overdue_mask[row.name] else ""] * len(row), axis=1)
-    st.dataframe(styled, hide_index=True, width="stretch")
+    column = st.column_config.TextColumn
+    st.dataframe(styled, hide_index=True, width="stretch", column_config={
+        # Widths that add up to the page's width beside the sidebar (no sideways scrolling).
+        "Overdue": column(width=85), "What": column(width=200), "Owner": column(width=80),
+        "Due": column(width=90), "Status": column(width=80), "Journey": column(width=100),
+        "Step": column(width=100), "Actor": column(width=110),
+        "Part health": column(width=85, help="Health of the part the action is for: "
+                                               "green working well, yellow people unhappy, "
+                                               "red people very unhappy.")})
+    st.caption("Part health: 🟢 working well · 🟡 people unhappy · 🔴 people very unhappy.")
 else:
     st.info("No actions match these filters.")
 

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from cxcore import interviews as iv
 from cxcore import journey_charts as jc
 from cxcore import journeys as jr
 from cxcore import workspace as wsmod
@@ -27,6 +28,31 @@ HEALTH_TEXT = {"green": "🟢 Green: working well", "yellow": "🟡 Yellow: peop
                "red": "🔴 Red: people very unhappy", "not rated": "○ Not rated"}
 SIDE = {"frontstage": "above the line (seen)", "backstage": "below the line (backstage)"}
 SIDE_BACK = {v: k for k, v in SIDE.items()}
+OWN_QUOTE = "Type a quote instead"
+NO_KIND = "—"  # an actor without a kind (an empty cell would read "None")
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 part``, ``2 parts``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def day(value: str | None) -> str:
+    """A stored ISO date as "5 Jan 2026" ("" for none)."""
+    if not value:
+        return ""
+    when = dt.date.fromisoformat(str(value)[:10])
+    return f"{when.day} {when:%b %Y}"
+
+
+def interview_label(item: dict) -> str:
+    """An interview as "date · interviewee · first quote" (for pickers and evidence)."""
+    first = next((q.strip() for q in (item.get("key_quotes") or "").splitlines() if q.strip()),
+                 "")
+    if len(first) > 70:
+        first = first[:69] + "…"
+    return " · ".join(x for x in (day(item.get("date")), item.get("interviewee") or "—",
+                                  f"“{first}”" if first else "") if x)
 
 
 def rev() -> int:
@@ -141,6 +167,22 @@ if session.can_edit:
 
                         apply(_copy, "Journey copied")
 
+archived = [j for j in jr.list_journeys(session, include_archived=True) if j["archived"]]
+if archived:
+    with st.expander(f"Archived journeys ({len(archived)})", icon=":material/inventory_2:"):
+        st.caption("Archived journeys are hidden from the lists and the checklist; nothing in "
+                   "them was deleted.")
+        archived_by_id = {j["id"]: j for j in archived}
+        restore_id = st.selectbox("Archived journey", list(archived_by_id), key="restore_id",
+                                  format_func=lambda i: archived_by_id[i]["name"])
+        if session.can_edit and st.button("Restore this journey", key="restore_journey",
+                                          icon=":material/unarchive:"):
+            def _restore() -> None:
+                jr.set_archived(session, restore_id, False)
+                st.session_state["journey_id"] = restore_id
+
+            apply(_restore, "Journey restored")
+
 if not journeys:
     st.info("No journey mapped yet." + (
         " Start one above: a template gives you typical steps and actors to adjust."
@@ -153,8 +195,8 @@ if st.session_state.get("journey_id") not in ids:
 by_id = {j["id"]: j for j in journeys}
 journey_id = st.selectbox(
     "Journey", ids, key="journey_id",
-    format_func=lambda i: f"{by_id[i]['name']}  ({by_id[i]['parts_rated']}/"
-                          f"{by_id[i]['parts_total']} parts rated)")
+    format_func=lambda i: f"{by_id[i]['name']}  ({by_id[i]['parts_rated']} of "
+                          f"{plural(by_id[i]['parts_total'], 'part')} rated)")
 journey = jr.get_journey(session, journey_id)
 steps = jr.list_steps(session, journey_id)
 actors = jr.list_actors(session, journey_id)
@@ -183,11 +225,11 @@ with tab_map:
         else:
             st.caption("Nothing red or yellow.")
     # Streamlit fits a chart's whole drawing (labels included) into its width: give the map
-    # the full page width.
-    # the full page width, and room for the title, step labels and legend.
+    # the full page width (the step labels wrap to the columns as drawn), and its own height
+    # plus room for the title, step labels and legend.
     st.altair_chart(jc.map_chart(steps, actors, parts, title=journey["name"]),
                     theme=None, width="stretch",
-                    height=max(120, jc.ACTOR_HEIGHT * len(actors)) + 190)
+                    height=jc.map_size(len(steps), len(actors))[1] + 180)
     key = shell.cache_key(session)
     d1, d2, d3 = st.columns([1, 1, 4])
     d1.download_button("Download PNG", lambda: map_image(key, journey_id, "png"),
@@ -196,8 +238,8 @@ with tab_map:
     d2.download_button("Download SVG", lambda: map_image(key, journey_id, "svg"),
                        file_name=f"journey-{journey_id}-map.svg", mime="image/svg+xml",
                        on_click="ignore", icon=":material/draw:", key="dl_svg")
-    d3.caption(f"{summary['parts_total']} parts (actors at the steps they take part in), "
-               f"{summary['parts_total'] - summary['unrated']} rated.")
+    d3.caption(f"{plural(summary['parts_total'], 'part')} (actors at the steps they take part "
+               f"in), {summary['parts_total'] - summary['unrated']} rated.")
     if summary["unrated_parts"]:
         with st.expander(f"Not rated yet ({len(summary['unrated_parts'])})"):
             st.dataframe(pd.DataFrame(summary["unrated_parts"])[["step_name", "actor_name"]]
@@ -267,7 +309,8 @@ with tab_rate:
         if part is None:
             st.caption("This actor does not take part in this step yet; rating it adds it.")
         else:
-            st.caption(f"Last change: {part['updated_at'] or '—'} by {part['updated_by'] or '—'}")
+            st.caption(f"Last change: {jc.format_when(part['updated_at']) or '—'} by "
+                       f"{part['updated_by'] or '—'}")
         if session.can_edit:
             with st.form("part_form"):
                 health = st.radio("Health", HEALTH_OPTIONS, key="part_health", horizontal=True,
@@ -291,26 +334,47 @@ with tab_rate:
             with ev_col:
                 st.markdown("**Evidence**")
                 evidence = jr.list_evidence(session, part["id"])
+                interviews = {i["id"]: i for i in iv.list_interviews(session)}
                 for ev in evidence:
-                    st.text(f"“{ev['quote']}”" + (f"  (interview {ev['interview_id']})"
-                                                  if ev["interview_id"] else ""))
+                    source = interviews.get(ev["interview_id"])
+                    st.text(f"“{ev['quote']}”" + (
+                        f"\n  — interview: {interview_label(source)}" if source else
+                        f"\n  — interview {ev['interview_id']}" if ev["interview_id"] else ""))
                 if not evidence:
                     st.caption("No quotes yet.")
                 if session.can_edit:
+                    interview_id = st.selectbox(
+                        "From interview (optional)", [None, *interviews], key="ev_interview",
+                        format_func=lambda i: "Not from a logged interview" if i is None
+                        else interview_label(interviews[i]),
+                        help="Interviews logged in this workspace, newest first.")
+                    key_quotes = [] if interview_id is None else [
+                        q.strip() for q in (interviews[interview_id]["key_quotes"] or "")
+                        .splitlines() if q.strip()]
+                    picked = OWN_QUOTE
+                    if key_quotes:
+                        picked = st.selectbox("Key quote", [*key_quotes, OWN_QUOTE],
+                                              key=f"ev_pick_{interview_id}")
                     with st.form("evidence_form", clear_on_submit=True):
-                        quote = st.text_area("Quote from an interview", key="ev_quote")
-                        interview = st.text_input("Interview number (optional)",
-                                                  key="ev_interview")
+                        typed = ""
+                        if picked == OWN_QUOTE:
+                            typed = st.text_area("Quote", key="ev_quote")
                         if st.form_submit_button("Add quote"):
+                            quote = typed if picked == OWN_QUOTE else picked
                             apply(lambda: jr.add_evidence(session, part["id"], quote,
-                                                          interview or None), "Quote added")
+                                                          interview_id), "Quote added")
             with act_col:
                 st.markdown("**Actions**")
                 own = jr.list_actions(session, journey_id=journey_id)
                 own = [x for x in own if x["part_id"] == part["id"]]
                 if own:
-                    st.dataframe(pd.DataFrame(own)[["what", "owner", "due_date", "status"]],
-                                 hide_index=True, width="stretch")
+                    st.dataframe(pd.DataFrame(
+                        [{"What": x["what"], "Owner": x["owner"] or "",
+                          "Due": day(x["due_date"]), "Status": x["status"]} for x in own]),
+                        hide_index=True, width="stretch", column_config={
+                            "Owner": st.column_config.TextColumn(width=80),
+                            "Due": st.column_config.TextColumn(width=95),
+                            "Status": st.column_config.TextColumn(width=80)})
                 if part["health"] in ("red", "yellow") and session.can_edit:
                     with st.form("action_form", clear_on_submit=True):
                         what = st.text_input("What will be done", key="act_what")
@@ -334,30 +398,32 @@ with tab_edit:
         columns=["id", "Order", "Step", "Description"]).astype({"id": "Int64", "Order": "Int64"})
     actors_df = pd.DataFrame(
         [{"id": a["id"], "Order": i, "Actor": a["name"], "Side": SIDE[a["stage"]],
-          "Kind": a["kind"], "Description": a["description"] or ""}
+          "Kind": a["kind"] or NO_KIND, "Description": a["description"] or ""}
          for i, a in enumerate(actors, start=1)],
         columns=["id", "Order", "Actor", "Side", "Kind", "Description"]
     ).astype({"id": "Int64", "Order": "Int64"})
-    left, right = st.columns(2)
+    # One grid above the other, each the page's full width, so every column shows whole.
+    step_columns = {"Order": st.column_config.NumberColumn(step=1, width=70),
+                    "Step": st.column_config.TextColumn(required=False, width=300),
+                    "Description": st.column_config.TextColumn(width="large")}
+    actor_columns = {"Order": st.column_config.NumberColumn(step=1, width=70),
+                     "Actor": st.column_config.TextColumn(width=240),
+                     "Side": st.column_config.SelectboxColumn(
+                         options=list(SIDE.values()), default=SIDE["frontstage"], width=210),
+                     "Kind": st.column_config.SelectboxColumn(
+                         options=[NO_KIND, *jr.ACTOR_KINDS], default=NO_KIND, width=100),
+                     "Description": st.column_config.TextColumn(width="large")}
     if session.can_edit:
-        with left:
-            st.markdown("**Steps**")
-            ed_steps = st.data_editor(
-                steps_df, key=f"steps_editor_{journey_id}_{rev()}", num_rows="dynamic",
-                hide_index=True, column_order=["Order", "Step", "Description"], width="stretch",
-                column_config={"Order": st.column_config.NumberColumn(step=1),
-                               "Step": st.column_config.TextColumn(required=False)})
-        with right:
-            st.markdown("**Actors**")
-            ed_actors = st.data_editor(
-                actors_df, key=f"actors_editor_{journey_id}_{rev()}", num_rows="dynamic",
-                hide_index=True, column_order=["Order", "Actor", "Side", "Kind", "Description"],
-                width="stretch",
-                column_config={"Order": st.column_config.NumberColumn(step=1),
-                               "Side": st.column_config.SelectboxColumn(
-                                   options=list(SIDE.values()), default=SIDE["frontstage"]),
-                               "Kind": st.column_config.SelectboxColumn(
-                                   options=list(jr.ACTOR_KINDS))})
+        st.markdown("**Steps**")
+        ed_steps = st.data_editor(
+            steps_df, key=f"steps_editor_{journey_id}_{rev()}", num_rows="dynamic",
+            hide_index=True, column_order=["Order", "Step", "Description"], width="stretch",
+            column_config=step_columns)
+        st.markdown("**Actors**")
+        ed_actors = st.data_editor(
+            actors_df, key=f"actors_editor_{journey_id}_{rev()}", num_rows="dynamic",
+            hide_index=True, column_order=["Order", "Actor", "Side", "Kind", "Description"],
+            width="stretch", column_config=actor_columns)
 
         def ordered(df: pd.DataFrame, name_col: str) -> list[dict]:
             """Edited rows in 'Order' order; new rows without a name yet are left for later."""
@@ -379,16 +445,21 @@ with tab_edit:
             apply(lambda: jr.save_steps(session, journey_id, new_steps), "Steps saved")
         new_actors = [{"id": clean_id(r["id"]), "name": r["Actor"],
                        "stage": SIDE_BACK.get(r["Side"], r["Side"]),
-                       "kind": r["Kind"] if isinstance(r["Kind"], str) else None,
+                       "kind": r["Kind"] if r["Kind"] in jr.ACTOR_KINDS else None,
                        "description": r["Description"] if isinstance(r["Description"], str)
                        else ""} for r in ordered(ed_actors, "Actor")]
-        old_actors = [{"id": a["id"], "name": a["name"], "stage": a["stage"], "kind": a["kind"],
+        old_actors = [{"id": a["id"], "name": a["name"], "stage": a["stage"],
+                       "kind": a["kind"] or None,
                        "description": a["description"] or ""} for a in actors]
         if new_actors != old_actors:
             apply(lambda: jr.save_actors(session, journey_id, new_actors), "Actors saved")
     else:
-        left.dataframe(steps_df.drop(columns="id"), hide_index=True, width="stretch")
-        right.dataframe(actors_df.drop(columns="id"), hide_index=True, width="stretch")
+        st.markdown("**Steps**")
+        st.dataframe(steps_df.drop(columns="id"), hide_index=True, width="stretch",
+                     column_config=step_columns)
+        st.markdown("**Actors**")
+        st.dataframe(actors_df.drop(columns="id"), hide_index=True, width="stretch",
+                     column_config=actor_columns)
 
 # ---- history ----------------------------------------------------------------------------------
 with tab_hist:
@@ -400,21 +471,23 @@ with tab_hist:
     since = st.date_input("What changed since", value=today - dt.timedelta(days=14),
                           key="changes_since", max_value=today)
     changed = jr.changes_since(session, journey_id, since)
-    st.write(f"{len(changed['changes'])} change(s) since {since:%d %b %Y}: "
-             f"{changed['better']} part(s) better, {changed['worse']} worse.")
+    st.write(f"{plural(len(changed['changes']), 'change')} since {day(since.isoformat())}: "
+             f"{plural(changed['better'], 'part')} better, {changed['worse']} worse.")
+
+    def history_table(items: list[dict]) -> None:
+        st.dataframe(pd.DataFrame(
+            [{"When": jc.format_when(h["at"]), "Who": h["username"], "Step": h["step_name"],
+              "Actor": h["actor_name"], "From": h["from_health"] or "not rated",
+              "To": h["to_health"] or "not rated", "Note": h["note"] or ""} for h in items]),
+            hide_index=True, width="stretch",
+            column_config={"Note": st.column_config.TextColumn(width="large")})
+
     if changed["changes"]:
-        st.dataframe(pd.DataFrame(changed["changes"])[
-            ["at", "username", "step_name", "actor_name", "from_health", "to_health", "note"]]
-            .rename(columns={"at": "When", "username": "Who", "step_name": "Step",
-                             "actor_name": "Actor", "from_health": "From",
-                             "to_health": "To", "note": "Note"}),
-            hide_index=True, width="stretch")
+        history_table(changed["changes"])
     with st.expander("Full history"):
         full = jr.health_history(session, journey_id)
         if full:
-            st.dataframe(pd.DataFrame(full)[
-                ["at", "username", "step_name", "actor_name", "from_health", "to_health",
-                 "note"]], hide_index=True, width="stretch")
+            history_table(full)
         else:
             st.caption("No health changes yet.")
 
@@ -438,8 +511,20 @@ with tab_about:
                     persona_description=d_desc, persona_goals=d_goals, problem=d_problem),
                     "Details saved")
         if st.button("Archive this journey", key="archive_journey",
-                     help="Hidden from lists and the checklist; nothing is deleted."):
+                     help="Hidden from lists and the checklist; nothing is deleted. Restore it "
+                          "from 'Archived journeys' above."):
             apply(lambda: jr.set_archived(session, journey_id, True), "Journey archived")
+        if session.is_owner:
+            with st.expander("Delete this journey", icon=":material/delete_forever:"):
+                st.warning("Deleting removes the journey with its steps, actors, ratings, "
+                           "evidence, history and actions, for good. Archive it instead to "
+                           "hide it and keep everything.")
+                confirm = st.text_input("Type the journey's name to confirm",
+                                        key=f"delete_confirm_{journey_id}")
+                if st.button("Delete journey for good", key="delete_journey", type="primary",
+                             icon=":material/delete_forever:",
+                             disabled=confirm.strip() != journey["name"].strip()):
+                    apply(lambda: jr.delete_journey(session, journey_id), "Journey deleted")
     else:
         for label, field in (("Target customer", "persona_name"),
                              ("Who they are", "persona_description"),

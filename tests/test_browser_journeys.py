@@ -193,6 +193,21 @@ def check_map(page) -> None:
     for name in ["1. Book a", "2. Wait at", "3. Get it", *FRONTSTAGE, *BACKSTAGE,
                  "LINE OF VISIBILITY", "Red: people very unhappy"]:
         assert any(name in text for text in labels), (name, labels)
+    # Three wide columns: each step label on one line, wrapped by the width drawn.
+    for name in [f"{i}. {step}" for i, step in enumerate(STEPS, start=1)]:
+        assert name in labels, (name, labels)
+    # The line's label straddles the dashed line, inside the chart.
+    svg_box = chart.locator("svg").first.bounding_box()
+    rule = chart.locator("g.visibility_marks > *").first.bounding_box()
+    rule_y = rule["y"] + rule["height"] / 2
+    boxes = {name: chart.locator(f"g.{name.replace(' ', '_')}_marks text").bounding_box()
+             for name in ("visibility above", "visibility label", "visibility below")}
+    assert boxes["visibility above"]["y"] + boxes["visibility above"]["height"] <= rule_y + 1
+    on = boxes["visibility label"]
+    assert abs(on["y"] + on["height"] / 2 - rule_y) <= 4, (on, rule_y)
+    assert boxes["visibility below"]["y"] >= rule_y - 1
+    for box in boxes.values():
+        assert box["x"] + box["width"] <= svg_box["x"] + svg_box["width"], (box, svg_box)
     # Frontstage actors are drawn above the line, backstage ones below it.
     rows = {t.text_content(): t.bounding_box()["y"] for t in chart.locator("svg text").all()
             if t.text_content() in FRONTSTAGE + BACKSTAGE}
@@ -221,10 +236,10 @@ def check_map(page) -> None:
 def check_action_list(page) -> None:
     open_page(page, "Actions")
     # (to_have_count waits out the page drawn before the switch, which lingers briefly.)
-    expect(page.get_by_text("1 action(s) shown, 0 overdue.")).to_have_count(1)
+    expect(page.get_by_text("1 action shown, 0 overdue.")).to_have_count(1)
     table = page.get_by_test_id("stDataFrame")
     for text in (ACTION, "Olivia", "Wait at home", "Scheduling system",
-                 "🔴 Red: people very unhappy", "Repair visit"):
+                 "🔴 Red", "Repair visit"):
         expect(table.get_by_text(text, exact=True)).to_have_count(1)  # hidden glide cells
     assert errors_shown(page) == []
 

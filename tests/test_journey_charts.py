@@ -89,17 +89,20 @@ def test_encodings_colour_shape_and_tooltips():
     assert enc["x"]["axis"]["orient"] == "top"
     red = next(r for r in rows(spec, by_name["rated"]) if r["part_id"] == 100)
     assert red["note"] == "<b>rude</b>"
-    assert red["last_change"] == "2026-01-02T10:00:00+00:00 by editor"
+    assert red["last_change"] == "2 Jan 2026, 10:00 UTC by editor"
 
 
-def test_twelve_by_fifteen_fits_and_labels_are_unique():
+def twelve_by_fifteen():
     steps = [step(i, f"Step number {i} with a long name") for i in range(1, 13)]
     actors = [actor(100 + i, "Same name" if i < 3 else f"Actor {i}",
                     "frontstage" if i < 8 else "backstage") for i in range(15)]
     parts = [part(1000 + i * 20 + j, s["id"], a["id"], jr.HEALTHS[(i + j) % 3])
              for i, s in enumerate(steps) for j, a in enumerate(actors)]
-    chart = jc.map_chart(steps, actors, parts)
-    spec, by_name = layers(chart)
+    return steps, actors, parts
+
+
+def test_twelve_by_fifteen_fits_and_labels_are_unique():
+    spec, by_name = layers(jc.map_chart(*twelve_by_fifteen()))
     assert spec["width"] == 12 * jc.STEP_WIDTH and spec["height"] == 15 * jc.ACTOR_HEIGHT
     y_sort = by_name["rated"]["encoding"]["y"]["sort"]
     assert len(set(y_sort)) == 15 and y_sort[:3] == ["Same name", "Same name (2)",
@@ -108,17 +111,96 @@ def test_twelve_by_fifteen_fits_and_labels_are_unique():
     assert rows(spec, by_name["visibility"])[0]["actor"] == "Actor 8"
 
 
-def test_empty_map_gives_a_hint():
-    spec = jc.map_chart([], [], []).to_dict()
-    assert "layer" not in spec
-    assert "Add steps" in str(spec)
+def test_twelve_by_fifteen_reads_on_a_projector():
+    spec, by_name = layers(jc.map_chart(*twelve_by_fifteen(), title="Delivery"))
+    # Columns and rows big enough for a label and a mark; the whole map is one size.
+    assert jc.STEP_WIDTH >= 140 and jc.ACTOR_HEIGHT >= 44
+    assert (spec["width"], spec["height"]) == jc.map_size(12, 15) == (1800, 720)
+    x_axis = by_name["rated"]["encoding"]["x"]["axis"]
+    y_axis = by_name["rated"]["encoding"]["y"]["axis"]
+    assert x_axis["labelFontSize"] >= 13 and x_axis["labelFontWeight"] == "bold"
+    assert y_axis["labelFontSize"] >= 13 and y_axis["labelLimit"] >= 200
+    assert spec["config"]["title"]["fontSize"] >= 18
+    assert spec["config"]["legend"]["labelFontSize"] >= 13
+    for name in ("visibility above", "visibility label", "visibility below"):
+        assert by_name[name]["mark"]["fontSize"] >= 12
+    assert by_name["letters"]["mark"]["fontSize"] >= 12
+    # "Step number 10 with a long name" needs 3 lines at 150 px: every label gets 3 lines,
+    # room for them above the map, and no more than 3.
+    assert "length(" in x_axis["labelExpr"] and x_axis["labelPadding"] >= 2 * x_axis[
+        "labelLineHeight"]
 
 
-def test_long_step_names_wrap_and_align():
+def test_one_font_family_for_all_text():
+    spec, by_name = layers(jc.map_chart(STEPS, ACTORS, PARTS, title="T"))
+    config = spec["config"]
+    fonts = {config["font"], config["axis"]["labelFont"], config["axis"]["titleFont"],
+             config["legend"]["labelFont"], config["legend"]["titleFont"],
+             config["title"]["font"], config["title"]["subtitleFont"], config["text"]["font"]}
+    assert fonts == {jc.FONT}
+    assert "font" not in by_name["visibility label"]["mark"]  # marks inherit it
+
+
+def test_unrated_note_only_when_there_are_unrated_parts():
+    spec, _ = layers(jc.map_chart(STEPS, ACTORS, PARTS, title="T"))
+    assert spec["title"]["subtitle"] == jc.UNRATED_NOTE
+    rated_only = [p for p in PARTS if p["health"]]
+    spec, by_name = layers(jc.map_chart(STEPS, ACTORS, rated_only, title="T"))
+    assert not spec["title"].get("subtitle")
+    assert rows(spec, by_name["unrated"]) == []
+
+
+def test_visibility_label_is_centred_on_the_line():
+    spec, by_name = layers(jc.map_chart(STEPS, ACTORS, PARTS))
+    above, on, below = (by_name[n] for n in ("visibility above", "visibility label",
+                                             "visibility below"))
+    assert [rows(spec, layer)[0]["label"] for layer in (above, on, below)] == [
+        jc.VISIBILITY_ABOVE, "LINE OF VISIBILITY", jc.VISIBILITY_BELOW]
+    # All three at the rule's y: one just above it, one on it, one just below it.
+    rule_y = by_name["visibility"]["encoding"]["y"]
+    for layer in (above, on, below):
+        assert layer["encoding"]["y"] == rule_y
+        assert rows(spec, layer)[0]["actor"] == rows(spec, by_name["visibility"])[0]["actor"]
+    assert (above["mark"]["baseline"], on["mark"]["baseline"], below["mark"]["baseline"]) == (
+        "bottom", "middle", "top")
+    assert above["mark"]["dy"] < 0 == on["mark"].get("dy", 0) < below["mark"]["dy"]
+    # Beside the plot's right edge, with room kept for it inside the chart's padding.
+    assert on["mark"]["x"] == {"expr": "width"} and on["mark"]["align"] == "left"
+    assert spec["padding"]["right"] > 0
+
+
+def test_visibility_label_stays_inside_the_exported_picture():
+    import re
+
+    chart = jc.map_chart(STEPS, ACTORS, PARTS, title="T")
+    svg = jc.to_svg(chart)
+    width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+    # The picture is wide enough for the plot, the actor labels on its left and the longest
+    # line of the label on its right (Vega sizes the picture to everything it draws).
+    text_width = 0.45 * jc.LINE_LABEL_SIZE * len(jc.VISIBILITY_ABOVE)
+    assert width >= chart.to_dict()["width"] + 80 + 10 + text_width
+    assert "above: the customer sees it" in svg and "below: backstage" in svg
+
+
+def test_step_labels_are_single_lines_wrapped_as_drawn():
     labels, _, _ = jc.map_data([step(1, "Go"), step(2, "A really rather long step name here")],
                                ACTORS[:1], [])
-    assert labels[1].count("\n") == labels[0].count("\n") >= 1
-    assert labels[0].endswith("1. Go")
+    assert labels == ["1. Go", "2. A really rather long step name here"]
+    assert jc.wrap_label("1. Book a visit", jc.chars_per_line(235)) == ["1. Book a visit"]
+    assert jc.wrap_label("1. Book a visit", 10) == ["1. Book a", "visit"]
+    assert jc.chars_per_line(235) >= 20  # the reviewer's ~235 px column: no wrap at 13
+
+
+def test_step_label_expression_wraps_by_drawn_width():
+    spec, by_name = layers(jc.map_chart([step(1, "Go"),
+                                         step(2, "A really rather long step name here")],
+                                        ACTORS, []))
+    axis = by_name["unrated"]["encoding"]["x"]["axis"]
+    expr = axis["labelExpr"]
+    assert "width / 2" in expr  # the drawn plot width, shared by the 2 columns
+    assert axis["labelLimit"] == {"expr": "width / 2 - 4"}
+    # At 2 x 180 px the long label needs 2 lines: both labels get 2, blank ones first.
+    assert axis["labelPadding"] == 6 + jc.LINE
 
 
 def test_health_over_time_chart():

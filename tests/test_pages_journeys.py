@@ -121,10 +121,12 @@ def test_history_tab_shows_changes_since(app_page, editor_session):
     jr.set_health(editor_session, steps[0], actors[0], "green", note="fixed")
     at = app_page(PAGE, user="viewer")
     assert not at.exception
-    assert "1 part(s) better" in texts(at)
+    assert "1 part better" in texts(at)
     at.date_input(key="changes_since").set_value(today - dt.timedelta(days=90))
     at.run()
-    assert "2 change(s)" in texts(at)
+    assert "2 changes since" in texts(at)
+    when = next(d.value for d in at.dataframe if "When" in d.value.columns)["When"].tolist()
+    assert all(w.endswith(" UTC") and ":00+" not in w and "-" not in w for w in when), when
 
 
 # ---- actions page -------------------------------------------------------------------------------
@@ -144,10 +146,11 @@ def test_actions_page_lists_and_highlights_overdue(app_page, editor_session):
     make_actions(editor_session)
     at = app_page(ACTIONS, user="viewer")
     assert not at.exception
-    assert "2 action(s) shown, 1 overdue." in texts(at)
+    assert "2 actions shown, 1 overdue." in texts(at)
     df = at.dataframe[0].value
     assert list(df["What"]) == ["Call customers back <i>today</i>", "Share van tracking"]
     assert list(df["Overdue"]) == ["⚠ OVERDUE", ""]
+    assert list(df["Part health"]) == ["🔴 Red", "🟡 Yellow"]  # short: the column shows it whole
     # Viewers get no edit controls.
     assert not any(b.label in ("Save changes", "Close action (done)") for b in at.button)
 
@@ -216,3 +219,147 @@ def test_edit_persona_and_problem(app_page, editor_session):
     at.run()
     assert not at.exception
     assert jr.get_journey(editor_session, jid)["persona_goals"] == "Know when the van comes"
+
+
+def test_actions_page_singular_and_blank_due(app_page, editor_session):
+    jid, steps, actors = make_small(editor_session)
+    red = jr.set_health(editor_session, steps[0], actors[0], "red")
+    jr.add_action(editor_session, red, "Phone back", owner="Ana")
+    at = app_page(ACTIONS, user="viewer")
+    assert not at.exception
+    assert "1 action shown, 0 overdue." in texts(at)
+    df = at.dataframe[0].value
+    assert list(df["Due"]) == [""] and "None" not in df.astype(str).to_numpy().ravel()
+
+
+def test_part_detail_shows_readable_actions_and_last_change(app_page, editor_session):
+    jid, steps, actors = make_small(editor_session)
+    red = jr.set_health(editor_session, steps[0], actors[0], "red",
+                        at="2026-11-25T09:17:36+00:00")
+    jr.add_action(editor_session, red, "Phone back", owner="Ana")
+    jr.add_action(editor_session, red, "Write a script", due_date=dt.date(2026, 1, 5))
+    at = app_page(PAGE, user="viewer")
+    assert not at.exception
+    assert "Last change: 25 Nov 2026, 09:17 UTC by editor" in texts(at)
+    table = next(d.value for d in at.dataframe if "What" in d.value.columns)
+    assert list(table.columns) == ["What", "Owner", "Due", "Status"]
+    assert sorted(table.to_dict("records"), key=lambda r: r["What"]) == [
+        {"What": "Phone back", "Owner": "Ana", "Due": "", "Status": "open"},
+        {"What": "Write a script", "Owner": "", "Due": "5 Jan 2026", "Status": "open"}]
+
+
+def test_map_caption_says_part_or_parts(app_page, editor_session):
+    jid, steps, actors = make_small(editor_session)
+    jr.set_health(editor_session, steps[0], actors[0], "red")
+    at = app_page(PAGE, user="viewer")
+    assert "1 part (actors at the steps they take part in), 1 rated." in texts(at)
+    jr.set_involvement(editor_session, steps[1], actors[1], True)
+    at.run()
+    assert "2 parts (actors at the steps they take part in), 1 rated." in texts(at)
+
+
+def test_actor_grid_has_no_none_cells(app_page, editor_session):
+    jid, _, _ = make_small(editor_session)
+    at = app_page(PAGE, user="viewer")
+    actors = next(d.value for d in at.dataframe if "Kind" in d.value.columns)
+    assert list(actors["Kind"]) == ["—", "—", "—", "—"]
+    assert list(actors["Description"]) == ["", "", "", ""]
+    # The editors' grid shows the same, and drawing it saves nothing.
+    before = jr.list_actors(editor_session, jid)
+    at = app_page(PAGE, user="editor")
+    assert not at.exception and not at.toast
+    assert jr.list_actors(editor_session, jid) == before
+
+
+def test_restore_an_archived_journey(app_page, editor_session):
+    jid, _, _ = make_small(editor_session)
+    jr.set_archived(editor_session, jid, True)
+    at = app_page(PAGE, user="editor")
+    assert not at.exception
+    assert "No journey mapped yet" in texts(at)
+    assert at.selectbox(key="restore_id").value == jid
+    at.button(key="restore_journey").click()
+    at.run()
+    assert not at.exception
+    assert jr.get_journey(editor_session, jid)["archived"] == 0
+    assert at.selectbox(key="journey_id").value == jid
+
+
+def test_viewer_cannot_restore(app_page, editor_session):
+    jid, _, _ = make_small(editor_session)
+    jr.set_archived(editor_session, jid, True)
+    at = app_page(PAGE, user="viewer")
+    assert not at.exception
+    assert not any(b.key == "restore_journey" for b in at.button)
+
+
+def test_owner_deletes_a_journey_after_typing_its_name(app_page, owner_session):
+    jid, _, _ = make_small(owner_session)
+    other = jr.create_journey(owner_session, "Returns")
+    at = app_page(PAGE, user="owner")
+    at.selectbox(key="journey_id").set_value(jid)
+    at.run()
+    assert at.button(key="delete_journey").disabled
+    at.text_input(key=f"delete_confirm_{jid}").input("Delivery")
+    at.run()
+    assert at.button(key="delete_journey").disabled  # not the whole name
+    at.text_input(key=f"delete_confirm_{jid}").input("Delivery <b>bold</b>")
+    at.run()
+    assert not at.button(key="delete_journey").disabled
+    at.button(key="delete_journey").click()
+    at.run()
+    assert not at.exception
+    assert [j["id"] for j in jr.list_journeys(owner_session, include_archived=True)] == [other]
+    assert at.selectbox(key="journey_id").value == other
+
+
+def test_editors_get_no_delete_button(app_page, editor_session):
+    make_small(editor_session)
+    at = app_page(PAGE, user="editor")
+    assert not at.exception
+    assert not any(b.key == "delete_journey" for b in at.button)
+    assert any(b.key == "archive_journey" for b in at.button)
+
+
+def test_evidence_from_an_interview_key_quote(app_page, editor_session):
+    from cxcore import interviews as iv
+
+    jid, steps, actors = make_small(editor_session)
+    jr.set_health(editor_session, steps[1], actors[2], "red")
+    older = iv.create_interview(editor_session, {
+        "kind": "customer", "date": "2026-01-02", "interviewee": "Sam",
+        "key_quotes": "Fine.\n"})
+    newer = iv.create_interview(editor_session, {
+        "kind": "customer", "date": "2026-02-03", "interviewee": "Pat",
+        "key_quotes": "I waited in all day.\nNobody called me back."})
+    at = app_page(PAGE, user="editor")
+    at.selectbox(key="part_step").set_value(steps[1])
+    at.selectbox(key="part_actor").set_value(actors[2])
+    at.run()
+    picker = at.selectbox(key="ev_interview")
+    assert picker.options[:3] == ["Not from a logged interview",
+                                  "3 Feb 2026 · Pat · “I waited in all day.”",
+                                  "2 Jan 2026 · Sam · “Fine.”"]
+    picker.set_value(newer)
+    at.run()
+    quotes = at.selectbox(key=f"ev_pick_{newer}")
+    assert quotes.options == ["I waited in all day.", "Nobody called me back.",
+                              "Type a quote instead"]
+    quotes.set_value("Nobody called me back.")
+    at.run()
+    next(b for b in at.button if b.label == "Add quote").click()
+    at.run()
+    assert not at.exception
+    (part,) = [p for p in jr.list_parts(editor_session, jid) if p["health"]]
+    (ev,) = jr.list_evidence(editor_session, part["id"])
+    assert (ev["quote"], ev["interview_id"]) == ("Nobody called me back.", newer)
+    assert "— interview: 3 Feb 2026 · Pat" in texts(at)
+    # A quote typed by hand, not from an interview, still works.
+    at.selectbox(key="ev_interview").set_value(None)
+    at.run()
+    at.text_area(key="ev_quote").input("Heard at the counter")
+    next(b for b in at.button if b.label == "Add quote").click()
+    at.run()
+    assert [(e["quote"], e["interview_id"]) for e in jr.list_evidence(
+        editor_session, part["id"])][1] == ("Heard at the counter", None)
+    assert older
