@@ -94,8 +94,9 @@ ROLLOUT_STAGES: tuple[dict[str, str], ...] = (
      "needs": "survey responses linked to journey steps, or rated for effectiveness, ease "
               "and emotion",
      "page": "pages/drivers.py", "page_title": "Drivers",
-     "does": "Breaks scores down by what customers were doing, to see which parts of the "
-             "experience move them most."},
+     "does": "Drivers shows NPS per journey step beside the team's rating on the map, which "
+             "ratings (effort, ease, effectiveness, emotion, CSAT) move with NPS, and channels "
+             "and segments that score clearly below the rest."},
     {"key": "correlate", "title": "Correlate CX with business results",
      "needs": "survey responses from customers whose revenue is known",
      "page": "pages/scorecard.py", "page_title": "Scorecard",
@@ -104,8 +105,11 @@ ROLLOUT_STAGES: tuple[dict[str, str], ...] = (
     {"key": "share", "title": "Share findings across the company",
      "needs": "something to share: survey responses or interviews",
      "page": "pages/home.py", "page_title": "Home",
-     "does": "Home summarises where the program stands, for walking colleagues through it; "
-             "the interview log exports to CSV."},
+     "does": "Home's Share section prepares a one-file program report (HTML, prints to PDF "
+             "from the browser): purpose, the six steps, the scorecard, the value of promoters, "
+             "journey maps with open actions and recent quotes. It is a snapshot to send or "
+             "present, not a live link; `python -m cxcore report` writes the same file. The "
+             "interview log exports to CSV."},
 )
 
 

@@ -2,7 +2,8 @@
 
 Commands act as the server's operator (whoever can read the data folder), like the
 ``sqlite-utils`` CLI acts on a file: ``init``, ``user add``, ``workspace create|list``, ``demo``,
-plus the commands that domain modules register (``import``, ``export``, ``scorecard``).
+``report``, plus the commands that domain modules register (``import``, ``export``,
+``scorecard``).
 Each handler returns the process exit code; errors are printed as one readable line.
 """
 
@@ -93,6 +94,30 @@ def cmd_workspace_list(args: argparse.Namespace, accounts: Accounts) -> int:
     return 0
 
 
+def cmd_workspace_copy_setup(args: argparse.Namespace, accounts: Accounts) -> int:
+    """Copy a workspace's set-up (guides, targets, journeys...) into another one."""
+    from cxcore import reuse
+    from cxcore.workspace import open_session
+
+    username = args.as_user or SYSTEM
+    if args.as_user and accounts.get_user(args.as_user) is None:
+        raise CXError(f"There is no user named '{args.as_user}'.")
+    parts = ({p.strip().lower() for p in args.parts.split(",") if p.strip()} if args.parts
+             else set(reuse.REUSABLE))
+    source_info = accounts.find_workspace(args.source, username)
+    target_info = accounts.find_workspace(args.target, username)
+    source = open_session(accounts, source_info.id, username)
+    target = open_session(accounts, target_info.id, username)
+    try:
+        counts = reuse.copy_setup(source, target, parts)
+    finally:
+        source.close()
+        target.close()
+    print(f"Copied into '{target_info.name}' from '{source_info.name}': "
+          f"{reuse.describe(counts)}.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, accounts: Accounts) -> int:
     """Create the demo workspace (a fictional appliance shop with two years of history)."""
     from cxcore import demo
@@ -100,6 +125,28 @@ def cmd_demo(args: argparse.Namespace, accounts: Accounts) -> int:
     info = demo.create_demo_workspace(accounts, owner=_default_owner(accounts, args.owner),
                                       name=args.name, seed=args.seed)
     print(f"Created demo workspace {info.id} '{info.name}'.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, accounts: Accounts) -> int:
+    """Write the one-file HTML program report of ``--workspace`` to ``--out``."""
+    from pathlib import Path
+
+    from cxcore import report
+    from cxcore.workspace import open_session
+
+    info = accounts.find_workspace(args.workspace)
+    session = open_session(accounts, info.id, SYSTEM)
+    try:
+        text = report.program_report_html(session, period=args.period)
+    finally:
+        session.close()
+    out = Path(args.out)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CXError(f"Can't write {out}: {exc.strerror or exc}.") from exc
+    print(out)
     return 0
 
 
@@ -133,12 +180,33 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--owner", help="owner's username (default: the administrator)")
     create.set_defaults(func=cmd_workspace_create)
     ws.add_parser("list", help="list workspaces").set_defaults(func=cmd_workspace_list)
+    copy = ws.add_parser(
+        "copy-setup", help="copy interview guides, targets, finance settings and journey "
+                           "structure from one workspace into another (never client data)")
+    copy.add_argument("source", help="workspace to copy from (name or id)")
+    copy.add_argument("target", help="workspace to copy into (name or id)")
+    copy.add_argument("--parts", help="comma-separated, from guides,targets,finance,journeys "
+                                      "(default: all)")
+    copy.add_argument("--as", dest="as_user", metavar="USER",
+                      help="act as this user (default: the administrator, with owner rights)")
+    copy.set_defaults(func=cmd_workspace_copy_setup)
 
     demo = sub.add_parser("demo", help="create the demo workspace")
     demo.add_argument("--name", default=None, help="workspace name")
     demo.add_argument("--owner", help="owner's username (default: the administrator)")
     demo.add_argument("--seed", type=int, default=None, help="random seed (default: fixed)")
     demo.set_defaults(func=cmd_demo)
+
+    rep = sub.add_parser("report", help="write a workspace's program report (one HTML file)",
+                         description="Write the program report (purpose, six steps, scorecard, "
+                                     "journey maps, actions, quotes) as one self-contained HTML "
+                                     "file; print it to PDF from a browser.")
+    rep.add_argument("--workspace", required=True, help="workspace name or id")
+    rep.add_argument("--period", default=None,
+                     help="scorecard period: all, 2026, 2026-Q3, 2026-05 or "
+                          "2026-01-01..2026-03-31 (default: the last complete quarter)")
+    rep.add_argument("--out", required=True, help="the HTML file to write")
+    rep.set_defaults(func=cmd_report)
 
     import importlib
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cxcore import checklist
+from cxcore import checklist, report
 from cxcore import workspace as wsmod
 from cxui import shell
 
@@ -43,3 +43,17 @@ st.subheader("Rolling it out")
 for stage in checklist.rollout_stages(session):
     mark = ":material/check_circle:" if stage["has_data"] else ":material/radio_button_unchecked:"
     st.markdown(f"{mark} **{shell.esc(stage['title'])}** — {shell.esc(stage['data_summary'])}")
+
+st.subheader("Share")
+st.write("One file with the purpose, the six steps, the scorecard of the last complete quarter, "
+         "the value of promoters, each journey map with its open actions and recent customer "
+         "quotes: email it, show it in a meeting, or print it to PDF from the browser.")
+report_key = f"home_report_{session.info.id}"
+if st.button("Prepare report", key="home_report_prepare", icon=":material/description:"):
+    with st.spinner("Preparing the report…"):
+        st.session_state[report_key] = (report.report_filename(session),
+                                        report.program_report_html(session).encode("utf-8"))
+if prepared := st.session_state.get(report_key):
+    st.download_button("Download the program report (HTML)", prepared[1],
+                       file_name=prepared[0], mime="text/html", key="home_report_download",
+                       icon=":material/download:", on_click="ignore")

@@ -277,6 +277,7 @@ def test_rollout_stages_follow_the_data(editor_session):
     assert not any(s["has_data"] for s in stages.values())
     assert stages["measure"]["page"] == "pages/scorecard.py"
     assert stages["share"]["page"] == "pages/home.py"
+    assert "program report" in stages["share"]["does"]
     db = editor_session.db
     db["responses"].insert({"date": "2026-01-01", "nps": 9})
     stages = {s["key"]: s for s in cl.rollout_stages(editor_session)}

@@ -107,3 +107,48 @@ def test_python_dash_m_runs(data_dir):
                             capture_output=True, text=True, check=True)
     for command in ("init", "user", "workspace", "demo"):
         assert command in result.stdout
+
+
+def test_workspace_copy_setup(accounts, workspace, monkeypatch, capsys):
+    from cxcore import interviews, journeys
+    from cxcore import workspace as wsmod
+
+    acme = wsmod.open_session(accounts, workspace.id, "owner")
+    interviews.set_guide(acme, "customer", ["Why us?"])
+    journeys.create_journey(acme, "Renewal")
+    acme.close()
+    globex = accounts.create_workspace("Globex", by="owner")
+    accounts.set_member(globex.id, "viewer", "viewer", by="owner")
+
+    code, _, err = run(monkeypatch, capsys, "workspace", "copy-setup", "Acme", "Globex",
+                       "--parts", "guides,customers")
+    assert code == 1 and "'customers' is not something that can be copied" in err
+    code, _, err = run(monkeypatch, capsys, "workspace", "copy-setup", "Acme", "Globex",
+                       "--as", "viewer")
+    assert code == 1 and "Your role in 'Globex' is viewer" in err
+    code, out, err = run(monkeypatch, capsys, "workspace", "copy-setup", "Acme", "Globex",
+                         "--parts", "guides,journeys")
+    assert code == 0, err
+    assert out.strip() == ("Copied into 'Globex' from 'Acme': 2 interview guides, 1 journey.")
+    target = wsmod.open_session(accounts, globex.id, "owner")
+    assert interviews.guide(target, "customer") == ["Why us?"]
+    assert [j["name"] for j in journeys.list_journeys(target)] == ["Renewal"]
+    target.close()
+
+
+def test_report_writes_the_html_file(accounts, monkeypatch, capsys, tmp_path):
+    from cxcore import demo
+
+    info = demo.create_demo_workspace(accounts, owner="owner")
+    out_file = tmp_path / "report.html"
+    code, out, err = run(monkeypatch, capsys, "report", "--workspace", info.name,
+                         "--period", "2026-Q2", "--out", str(out_file))
+    assert code == 0, err
+    assert out.strip() == str(out_file)
+    text = out_file.read_text(encoding="utf-8")
+    assert text.startswith("<!doctype html>")
+    assert info.name in text and "Scorecard · 2026-Q2" in text and "<svg" in text
+    code, _, err = run(monkeypatch, capsys, "report", "--workspace", info.name, "--period",
+                       "soon", "--out", str(tmp_path / "bad.html"))
+    assert code == 1 and err.startswith("error: ") and "is not a period" in err
+    assert not (tmp_path / "bad.html").exists()
