@@ -108,7 +108,7 @@ else:
                    + ". Their scores can swing a lot by chance.")
     disagree = [s for s in steps if s["disagree"]]
     if disagree:
-        st.error("Customers and the map disagree at: " + "; ".join(
+        st.warning("Customers and the map disagree at: " + "; ".join(
             f"'{shell.esc(s['step'])}' (team: {s['team']}, customers: NPS {signed(s['nps'])}, "
             f"{POSITION[s['vs_overall']]})" for s in disagree) + ".")
     step_table = pd.DataFrame([{
