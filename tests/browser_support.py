@@ -143,3 +143,33 @@ def open_page(page, title: str) -> None:
     """Follow the sidebar navigation link called ``title`` and wait for the page."""
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title, exact=True).click()
     wait_for_app(page)
+
+
+def textbox(page, name: str):
+    """The text input or text area labelled exactly ``name``."""
+    return page.get_by_role("textbox", name=name, exact=True)
+
+
+def sign_in(page, username: str, password: str) -> None:
+    """Fill and submit the sign-in form, and wait for the signed-in app."""
+    textbox(page, "Username").fill(username)
+    textbox(page, "Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+    wait_for_app(page)
+
+
+def enter_text(page, name: str, value: str) -> None:
+    """Type ``value`` into the one text input labelled ``name`` and submit it with Enter.
+
+    While Streamlit reruns, a widget can briefly exist twice (the old copy not yet removed), so
+    this waits for the app to settle and for a single input before typing.
+    """
+    wait_for_app(page)
+    page.wait_for_function(
+        "name => document.querySelectorAll(`input[aria-label=\"${name}\"]`).length === 1",
+        arg=name, timeout=30_000)
+    box = textbox(page, name)
+    box.fill(value)
+    box.press("Enter")
+    wait_for_app(page)

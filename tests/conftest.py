@@ -73,6 +73,18 @@ def viewer_session(accounts, workspace):
     yield from _session(accounts, workspace, "viewer")
 
 
+@pytest.fixture
+def acme_data(tmp_path: Path) -> Path:
+    """A data folder (not the one CX_DATA_DIR points at) with the owner "owner" and an empty
+    workspace "Acme", for a `streamlit run` server in browser tests."""
+    data = tmp_path / "browser-data"
+    acc = Accounts.open(data)
+    acc.create_user("owner", PASSWORD, name="Olivia Owner")
+    acc.create_workspace("Acme", by="owner")
+    acc.close()
+    return data
+
+
 def signed_in_app(path: str, user: str | None, workspace_id: int | None,
                   timeout: float = 30) -> AppTest:
     """An AppTest of ``path`` (relative to the repository) with ``user`` signed in."""

@@ -14,7 +14,9 @@ from .browser_support import (
     errors_shown,
     open_page,
     screenshot,
+    sign_in,
     streamlit_server,
+    textbox,
     wait_for_app,
 )
 
@@ -28,18 +30,6 @@ DATA_SELECTORS = ("[data-testid='stDataFrame']", "[data-testid='stTable']",
 
 def url_path(spec) -> str:
     return spec.path.removeprefix("pages/").removesuffix(".py")
-
-
-def textbox(page, name):
-    return page.get_by_role("textbox", name=name, exact=True)
-
-
-def sign_in(page, username, password):
-    textbox(page, "Username").fill(username)
-    textbox(page, "Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for()
-    wait_for_app(page)
 
 
 def test_first_visitor_opening_any_page_url_sees_only_the_sign_in_form(tmp_path):

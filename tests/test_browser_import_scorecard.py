@@ -7,17 +7,15 @@ import csv
 
 import pytest
 
-from cxcore.accounts import Accounts
-
 from .browser_support import (
     browser_page,
     errors_shown,
     open_page,
     screenshot,
+    sign_in,
     streamlit_server,
     wait_for_app,
 )
-from .test_browser_app import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,16 +31,6 @@ DETRACTORS = sum(n <= 6 for n in NPS)
 EXPECTED_NPS = f"{100 * (PROMOTERS - DETRACTORS) / len(NPS):+.0f}"  # (14 - 6) / 28 -> +29
 EXPECTED_CSAT = f"{100 * sum(s >= 4 for s in STARS) / len(STARS):.1f} %"  # 20 / 28 -> 71.4 %
 NPS_ROW, DATE_ROW = 9, 22  # spreadsheet rows of the two bad records (header = row 1)
-
-
-@pytest.fixture
-def acme_data(tmp_path):
-    data = tmp_path / "data"
-    acc = Accounts.open(data)
-    acc.create_user("owner", "correct-horse-1", name="Olivia Owner")
-    acc.create_workspace("Acme", by="owner")
-    acc.close()
-    return data
 
 
 @pytest.fixture

@@ -21,10 +21,11 @@ from .browser_support import (
     errors_shown,
     open_page,
     screenshot,
+    sign_in,
     streamlit_server,
+    textbox,
     wait_for_app,
 )
-from .test_browser_app import sign_in, textbox
 
 pytestmark = pytest.mark.browser
 
@@ -36,16 +37,6 @@ ACTION = "Text the customer whenever the slot moves"
 # The editable grids are canvases (glide data grid); their cell editors open in #portal.
 EDITOR = "#portal .gdg-input"
 HEADER_HEIGHT, ROW_HEIGHT = 36, 35
-
-
-@pytest.fixture
-def acme_data(tmp_path):
-    data = tmp_path / "data"
-    acc = Accounts.open(data)
-    acc.create_user("owner", "correct-horse-1", name="Olivia Owner")
-    acc.create_workspace("Acme", by="owner")
-    acc.close()
-    return data
 
 
 def read(data, fn: Callable[[wsmod.WorkspaceSession], Any]) -> Any:

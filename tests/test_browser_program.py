@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from cxcore.accounts import Accounts
-
 from .browser_support import (
     browser_page,
+    enter_text,
     errors_shown,
     open_page,
     screenshot,
+    sign_in,
     streamlit_server,
+    textbox,
     wait_for_app,
 )
-from .test_browser_app import sign_in, textbox
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def acme_data(tmp_path):
-    data = tmp_path / "data"
-    acc = Accounts.open(data)
-    acc.create_user("owner", "correct-horse-1", name="Olivia Owner")
-    acc.create_workspace("Acme", by="owner")
-    acc.close()
-    return data
 
 
 def test_log_an_interview_find_it_and_see_checklist_progress(acme_data):
@@ -51,16 +41,12 @@ def test_log_an_interview_find_it_and_see_checklist_progress(acme_data):
         wait_for_app(page)
 
         page.get_by_role("tab", name="Log", exact=True).click()
-        search = textbox(page, "Search notes and quotes")
-        search.fill("hoses")
-        search.press("Enter")
+        enter_text(page, "Search notes and quotes", "hoses")
         page.get_by_text("1 interview found.").wait_for()
         page.get_by_text("María <i>Núñez</i>").first.wait_for()
-        search.fill("refrigerator")
-        search.press("Enter")
+        enter_text(page, "Search notes and quotes", "refrigerator")
         page.get_by_text("0 interviews found.").wait_for()
-        search.fill("hoses")
-        search.press("Enter")
+        enter_text(page, "Search notes and quotes", "hoses")
         page.get_by_text("1 interview found.").wait_for()
         screenshot(page, "program-01-interview-found")
 
