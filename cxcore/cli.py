@@ -18,12 +18,24 @@ from collections.abc import Sequence
 from cxcore import __version__, storage
 from cxcore.accounts import SYSTEM, Accounts
 from cxcore.errors import CXError
+from cxcore.workspace import WorkspaceSession, open_session
 
 #: Modules that add subcommands with ``register(subparsers)``.
 COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
 ]
+
+
+def open_workspace_session(accounts: Accounts, workspace: str | int,
+                           as_user: str | None = None) -> WorkspaceSession:
+    """Open ``--workspace`` (a name or an id) for a command acting ``--as`` ``as_user``: that
+    member's role is checked like in the app; without ``as_user`` the command acts as the
+    server's operator (:data:`~cxcore.accounts.SYSTEM`, owner rights). Raises
+    :class:`~cxcore.errors.NotFound` for a workspace the user cannot see. Close it when done."""
+    username = as_user or SYSTEM
+    info = accounts.find_workspace(workspace, username)
+    return open_session(accounts, info.id, username)
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -97,23 +109,21 @@ def cmd_workspace_list(args: argparse.Namespace, accounts: Accounts) -> int:
 def cmd_workspace_copy_setup(args: argparse.Namespace, accounts: Accounts) -> int:
     """Copy a workspace's set-up (guides, targets, journeys...) into another one."""
     from cxcore import reuse
-    from cxcore.workspace import open_session
 
-    username = args.as_user or SYSTEM
     if args.as_user and accounts.get_user(args.as_user) is None:
         raise CXError(f"There is no user named '{args.as_user}'.")
     parts = ({p.strip().lower() for p in args.parts.split(",") if p.strip()} if args.parts
              else set(reuse.REUSABLE))
-    source_info = accounts.find_workspace(args.source, username)
-    target_info = accounts.find_workspace(args.target, username)
-    source = open_session(accounts, source_info.id, username)
-    target = open_session(accounts, target_info.id, username)
+    source = open_workspace_session(accounts, args.source, args.as_user)
     try:
-        counts = reuse.copy_setup(source, target, parts)
+        target = open_workspace_session(accounts, args.target, args.as_user)
+        try:
+            counts = reuse.copy_setup(source, target, parts)
+        finally:
+            target.close()
     finally:
         source.close()
-        target.close()
-    print(f"Copied into '{target_info.name}' from '{source_info.name}': "
+    print(f"Copied into '{target.info.name}' from '{source.info.name}': "
           f"{reuse.describe(counts)}.")
     return 0
 
@@ -133,10 +143,8 @@ def cmd_report(args: argparse.Namespace, accounts: Accounts) -> int:
     from pathlib import Path
 
     from cxcore import report
-    from cxcore.workspace import open_session
 
-    info = accounts.find_workspace(args.workspace)
-    session = open_session(accounts, info.id, SYSTEM)
+    session = open_workspace_session(accounts, args.workspace)
     try:
         text = report.program_report_html(session, period=args.period)
     finally:

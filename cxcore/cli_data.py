@@ -14,15 +14,9 @@ import sys
 from typing import Any
 
 from cxcore import export, importers
-from cxcore.accounts import SYSTEM, Accounts
+from cxcore.accounts import Accounts
+from cxcore.cli import open_workspace_session
 from cxcore.errors import ValidationError
-from cxcore.workspace import WorkspaceSession, open_session
-
-
-def _session(args: argparse.Namespace, accounts: Accounts) -> WorkspaceSession:
-    username = getattr(args, "as_user", None) or SYSTEM
-    info = accounts.find_workspace(args.workspace, username)
-    return open_session(accounts, info.id, username)
 
 
 def _mapping(pairs: list[str] | None) -> dict[str, str]:
@@ -38,7 +32,7 @@ def _mapping(pairs: list[str] | None) -> dict[str, str]:
 
 def cmd_import(args: argparse.Namespace, accounts: Accounts) -> int:
     """Validate FILE as KIND, print the report, and import (all or nothing, or valid rows)."""
-    session = _session(args, accounts)
+    session = open_workspace_session(accounts, args.workspace, args.as_user)
     try:
         session.require("editor")
         preview = importers.prepare_import(
@@ -73,7 +67,7 @@ def cmd_import(args: argparse.Namespace, accounts: Accounts) -> int:
 
 def cmd_batches(args: argparse.Namespace, accounts: Accounts) -> int:
     """List a workspace's import batches."""
-    session = _session(args, accounts)
+    session = open_workspace_session(accounts, args.workspace, args.as_user)
     try:
         for b in importers.list_batches(session):
             state = f"undone {b['undone_at']}" if b["undone_at"] else f"{b['rows']} rows"
@@ -86,7 +80,7 @@ def cmd_batches(args: argparse.Namespace, accounts: Accounts) -> int:
 
 def cmd_undo(args: argparse.Namespace, accounts: Accounts) -> int:
     """Undo one import batch."""
-    session = _session(args, accounts)
+    session = open_workspace_session(accounts, args.workspace, args.as_user)
     try:
         removed = importers.undo_import(session, args.batch)
         print(f"Undid batch {args.batch}: removed {removed} rows.")
@@ -97,7 +91,7 @@ def cmd_undo(args: argparse.Namespace, accounts: Accounts) -> int:
 
 def cmd_export(args: argparse.Namespace, accounts: Accounts) -> int:
     """Write the workspace's tables as CSV files into --out."""
-    session = _session(args, accounts)
+    session = open_workspace_session(accounts, args.workspace, args.as_user)
     try:
         paths = export.export_to_folder(session, args.out, [args.table] if args.table else None)
         for path in paths:

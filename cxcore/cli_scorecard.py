@@ -9,8 +9,8 @@ import math
 from typing import Any
 
 from cxcore import scorecard as sc
-from cxcore.accounts import SYSTEM, Accounts
-from cxcore.workspace import open_session
+from cxcore.accounts import Accounts
+from cxcore.cli import open_workspace_session
 
 
 def register(subparsers: Any) -> None:
@@ -39,12 +39,12 @@ def _clean(value: Any) -> Any:
 
 def cmd_scorecard(args: argparse.Namespace, accounts: Accounts) -> int:
     """Print the scorecard of ``--workspace`` for ``--period``."""
-    info = accounts.find_workspace(args.workspace)
-    session = open_session(accounts, info.id, SYSTEM)
+    session = open_workspace_session(accounts, args.workspace)
     try:
         card = sc.scorecard(session, args.period, segment=args.segment, channel=args.channel)
     finally:
         session.close()
+    info = session.info
     card = {k: _clean(v) for k, v in card.items()}
     card["workspace"] = info.name
     if args.json:
@@ -55,21 +55,10 @@ def cmd_scorecard(args: argparse.Namespace, accounts: Accounts) -> int:
     print(f"  {'Customers':<26}{card['customers']:>14,}")
     for d in sc.METRICS:
         value = card.get(d.key)
-        text = "-" if value is None else _format(value, d.unit)
+        text = sc.format_value(value, d.unit, precise=True, missing="-")
         extra = ""
         if d.key == "nps" and card.get("nps_moe") is not None:
             extra = f"  ± {card['nps_moe']:.1f} (n = {card['nps_n']})"
         print(f"  {d.label:<26}{text:>14}{extra}")
     return 0
 
-
-def _format(value: float, unit: str) -> str:
-    if unit == "%":
-        return f"{value:.1f} %"
-    if unit == "pts":
-        return f"{value:+.1f}"
-    if unit == "/7":
-        return f"{value:.2f} / 7"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"

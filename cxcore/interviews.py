@@ -245,14 +245,21 @@ def _write_tags(session: WorkspaceSession, interview_id: int, tags: list[str]) -
             [{"interview_id": interview_id, "tag": t} for t in tags])
 
 
-def create_interview(session: WorkspaceSession, data: dict[str, Any]) -> int:
-    """Log a new interview (editors); returns its id. Raises ValidationError on bad input."""
-    session.require("editor")
+def _checked(session: WorkspaceSession, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``data`` validated, its journey and step checked against the workspace: the clean
+    fields without ``tags``, and the tags. Raises :class:`ValidationError` on any problem."""
     clean, problems = validate(data)
     problems += _check_journey(session, clean, None)
     if problems:
         raise ValidationError(problems)
     tags = clean.pop("tags")
+    return clean, tags
+
+
+def create_interview(session: WorkspaceSession, data: dict[str, Any]) -> int:
+    """Log a new interview (editors); returns its id. Raises ValidationError on bad input."""
+    session.require("editor")
+    clean, tags = _checked(session, data)
     with session.db.atomic():
         interview_id = _insert(session, clean, tags)
         session.log("create", "interview", interview_id, {"kind": clean["kind"]})
@@ -272,11 +279,7 @@ def update_interview(session: WorkspaceSession, interview_id: int, data: dict[st
     """Replace an interview's fields with ``data`` (editors). Raises ValidationError/NotFound."""
     session.require("editor")
     get_interview(session, interview_id)
-    clean, problems = validate(data)
-    problems += _check_journey(session, clean, None)
-    if problems:
-        raise ValidationError(problems)
-    tags = clean.pop("tags")
+    clean, tags = _checked(session, data)
     with session.db.atomic():
         session.db["interviews"].update(
             interview_id, {**clean, "updated_by": session.username, "updated_at": now_iso()})

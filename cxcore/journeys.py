@@ -612,6 +612,32 @@ def remove_step(session: WorkspaceSession, step_id: int) -> None:
     session.log("remove", "journey_step", step_id, {"name": step["name"]})
 
 
+def _edited_row_id(problems: list[Problem], noun: str, row: dict, n: int,
+                   current: dict[int, dict], seen: set[int | None]) -> tuple[bool, int | None]:
+    """The id of row ``n`` of an edited table of steps or actors (``noun``): ``(True, None)``
+    for a new row, ``(True, id)`` for an existing one (added to ``seen``). An id that is not in
+    ``current`` or was seen before adds a problem and gives ``(False, None)``."""
+    item_id = row.get("id")
+    item_id = None if item_id is None or item_id != item_id or item_id == "" else int(item_id)
+    if item_id is not None and item_id not in current:
+        problems.append(Problem("id", f"{noun} {item_id} is not part of this journey", n))
+        return False, None
+    if item_id is not None and item_id in seen:
+        problems.append(Problem("id", f"{noun} {item_id} appears twice", n))
+        return False, None
+    seen.add(item_id)
+    return True, item_id
+
+
+def _log_table_save(session: WorkspaceSession, table: str, journey_id: int, added: int,
+                    changed: int, removed: int) -> dict:
+    """The counts a ``save_*`` of an edited table returns, logged when anything changed."""
+    result = {"added": added, "changed": changed, "removed": removed}
+    if any(result.values()):
+        session.log("save", table, journey_id, result)
+    return result
+
+
 def save_steps(session: WorkspaceSession, journey_id: int, rows: Sequence[dict]) -> dict:
     """Make the journey's steps match an edited table, in one go.
 
@@ -627,15 +653,9 @@ def save_steps(session: WorkspaceSession, journey_id: int, rows: Sequence[dict])
     problems: list[Problem] = []
     clean, seen = [], set()
     for n, row in enumerate(rows, start=1):
-        step_id = row.get("id")
-        step_id = None if step_id is None or step_id != step_id or step_id == "" else int(step_id)
-        if step_id is not None and step_id not in current:
-            problems.append(Problem("id", f"step {step_id} is not part of this journey", n))
+        ok, step_id = _edited_row_id(problems, "step", row, n, current, seen)
+        if not ok:
             continue
-        if step_id is not None and step_id in seen:
-            problems.append(Problem("id", f"step {step_id} appears twice", n))
-            continue
-        seen.add(step_id)
         name = _check_text(problems, "step name", row.get("name"), required=True, row=n)
         desc = _check_text(problems, "step description", row.get("description"), row=n)
         clean.append((step_id, name, desc or ""))
@@ -668,10 +688,7 @@ def save_steps(session: WorkspaceSession, journey_id: int, rows: Sequence[dict])
             ordered.append(step_id)
         _renumber_steps(session, ordered)
         _touch(session, journey_id, now)
-    result = {"added": added, "changed": changed, "removed": len(removed)}
-    if any(result.values()):
-        session.log("save", "journey_steps", journey_id, result)
-    return result
+    return _log_table_save(session, "journey_steps", journey_id, added, changed, len(removed))
 
 
 # ---- actors ---------------------------------------------------------------------------------
@@ -809,16 +826,9 @@ def save_actors(session: WorkspaceSession, journey_id: int, rows: Sequence[dict]
     problems: list[Problem] = []
     clean, seen = [], set()
     for n, row in enumerate(rows, start=1):
-        actor_id = row.get("id")
-        actor_id = (None if actor_id is None or actor_id != actor_id or actor_id == ""
-                    else int(actor_id))
-        if actor_id is not None and actor_id not in current:
-            problems.append(Problem("id", f"actor {actor_id} is not part of this journey", n))
+        ok, actor_id = _edited_row_id(problems, "actor", row, n, current, seen)
+        if not ok:
             continue
-        if actor_id is not None and actor_id in seen:
-            problems.append(Problem("id", f"actor {actor_id} appears twice", n))
-            continue
-        seen.add(actor_id)
         fields = _actor_fields(problems, {"name": row.get("name"), "stage": row.get("stage"),
                                           "kind": row.get("kind"),
                                           "description": row.get("description")}, row=n)
@@ -848,10 +858,7 @@ def save_actors(session: WorkspaceSession, journey_id: int, rows: Sequence[dict]
                     "position = ? where id = ?", [*values, actor_id])
         _renumber_actors(session, journey_id)
         _touch(session, journey_id, now)
-    result = {"added": added, "changed": changed, "removed": len(removed)}
-    if any(result.values()):
-        session.log("save", "journey_actors", journey_id, result)
-    return result
+    return _log_table_save(session, "journey_actors", journey_id, added, changed, len(removed))
 
 
 # ---- parts and health -----------------------------------------------------------------------

@@ -79,26 +79,6 @@ def _day(value: str | date | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "no data"
-    if unit == "%":
-        return f"{value:.1f} %"
-    if unit == "pts":
-        return f"{value:+.0f}"
-    if unit == "/7":
-        return f"{value:.2f} / 7"
-    return f"{value:,.0f}"
-
-
-def _fmt_change(change: float, unit: str) -> str:
-    if unit in ("%", "pts"):
-        return f"{change:+.1f} {'pts' if unit == 'pts' else 'pp'}"
-    if unit == "/7":
-        return f"{change:+.2f}"
-    return f"{change:+,.0f}"
-
-
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (plural or word + 's')}"
 
@@ -162,16 +142,18 @@ def _metric_rows(keys: tuple[str, ...], card: dict, changes: dict, targets: dict
                 css, verdict = ("up" if good else "down"), "meaningful change"
             else:
                 css, verdict = "flat", change.note
-            change_cell = (f'<span class="delta {css}">{e(_fmt_change(change.change, d.unit))}'
+            delta = scorecard.format_change(change.change, d.unit)
+            change_cell = (f'<span class="delta {css}">{e(delta)}'
                            f'</span><div class="small">{e(verdict)}</div>')
         target = targets.get(key)
         target_cell = '<span class="muted">—</span>'
         if target:
             target_cell = (f'{_status_badge(scorecard.status(key, value, targets))}'
-                           f'<div class="small">target {e(_fmt(target["target"], d.unit))}</div>')
+                           f'<div class="small">target '
+                           f'{e(scorecard.format_value(target["target"], d.unit))}</div>')
         rows.append(
             f'<tr data-metric="{e(key)}"><th scope="row">{e(d.label)}</th>'
-            f'<td class="value">{e(_fmt(value, d.unit))}{extra}</td>'
+            f'<td class="value">{e(scorecard.format_value(value, d.unit))}{extra}</td>'
             f'<td>{change_cell}</td><td>{target_cell}</td></tr>')
     head = (f'<thead><tr><th>Metric</th><th>Value</th>'
             f'<th>vs {e(compare_label) if compare_label else "before"}</th>'
@@ -406,8 +388,8 @@ def _glance(card: dict, changes: dict, program: dict, open_actions: int, overdue
         if value is not None and change is not None and change.change is not None:
             verdict = ("meaningful" if change.meaningful else "within the noise"
                        if change.meaningful is False else change.note)
-            sub = f"{_fmt_change(change.change, d.unit)} vs {compare_label} ({verdict})"
-        tiles.append((d.label, _fmt(value, d.unit) if value is not None else "—", sub))
+            sub = f"{scorecard.format_change(change.change, d.unit)} vs {compare_label} ({verdict})"
+        tiles.append((d.label, scorecard.format_value(value, d.unit, missing="—"), sub))
     tiles.append(("Program steps done", f"{program['done_count']} of 6",
                   f"{round(100 * program['total_progress'])}% of the way"))
     tiles.append(("Open actions", f"{open_actions:,}",

@@ -137,6 +137,43 @@ NEEDS = {
     "referrals": "customers with a 'referred by' column"}
 
 
+# ---- formatting ---------------------------------------------------------------------------------
+
+def format_value(value: float | None, unit: str, *, precise: bool = False,
+                 missing: str = "no data") -> str:
+    """A metric value as people read it, by :attr:`MetricDef.unit`: ``"%"`` → ``42.5 %``,
+    ``"pts"`` → ``+31``, ``"/7"`` → ``5.12 / 7``, ``"count"`` → ``1,204``, anything else
+    (``"money"``) → ``12,345``. ``None`` gives ``missing``.
+
+    ``precise`` (the command line's table) shows points with one decimal (``+31.4``) and money
+    with two (``12,345.68``); the cards and the report round both to whole numbers.
+    """
+    if value is None:
+        return missing
+    if unit == "%":
+        return f"{value:.1f} %"
+    if unit == "pts":
+        return f"{value:+.1f}" if precise else f"{value:+.0f}"
+    if unit == "/7":
+        return f"{value:.2f} / 7"
+    if unit == "count" or not precise:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def format_change(change: float | None, unit: str) -> str | None:
+    """A change between two periods, always signed: percentage points for ``"%"``
+    (``+2.5 pp``), points for ``"pts"`` (``-3.0 pts``), two decimals for ``"/7"`` (``+0.25``),
+    a whole number otherwise (``+1,200``). ``None`` (nothing to compare with) gives ``None``."""
+    if change is None:
+        return None
+    if unit in ("%", "pts"):
+        return f"{change:+.1f} {'pts' if unit == 'pts' else 'pp'}"
+    if unit == "/7":
+        return f"{change:+.2f}"
+    return f"{change:+,.0f}"
+
+
 # ---- periods ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

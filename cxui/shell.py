@@ -12,10 +12,11 @@ here with keyed widgets so empty fields and wrong credentials get their own clea
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 import streamlit_authenticator as stauth
@@ -62,6 +63,20 @@ def esc(text: Any) -> str:
     return html.escape(out, quote=False).replace("\n", "  \n")
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 part``, ``2 parts`` (``many`` for an irregular plural)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def day(value: str | None) -> str:
+    """A stored ISO date (or date-time) as "5 Jan 2026"; "" for none, so a table shows a blank
+    cell."""
+    if not value:
+        return ""
+    when = dt.date.fromisoformat(str(value)[:10])
+    return f"{when.day} {when:%b %Y}"
+
+
 def show_error(exc: Exception) -> None:
     """Show a cxcore error as a message a person can act on."""
     if isinstance(exc, ValidationError):
@@ -101,11 +116,38 @@ def done(message: str) -> None:
     st.rerun()
 
 
+def write_then_rerun(fn: Callable[[], Any], success: str, *,
+                     before_rerun: Callable[[], None] | None = None) -> NoReturn:
+    """Run a cxcore write, then rerun the page so it redraws from storage.
+
+    Unlike :func:`attempt`, the page is rerun whether or not the write succeeded: on success
+    ``success`` is shown as a toast on the next run; on a refusal (:class:`CXError`) the error is
+    kept and shown at the top of the next run (both by :func:`show_flash`, which
+    ``page_session`` calls). State that should change only on success belongs in ``fn`` itself;
+    ``before_rerun`` is called in both cases, just before the rerun (e.g. to bump the key of an
+    editable table so it reloads from storage).
+    """
+    try:
+        fn()
+    except CXError as exc:
+        st.session_state["_cx_flash_error"] = exc
+    else:
+        st.session_state["_cx_flash_toast"] = success
+    if before_rerun is not None:
+        before_rerun()
+    st.rerun()
+
+
 def show_flash() -> None:
-    """Show the message left by :func:`done` (``page_session`` calls this)."""
+    """Show what :func:`done` or :func:`write_then_rerun` left for this run: a success message,
+    a toast, or an error (``page_session`` calls this)."""
     message = st.session_state.pop("_cx_flash", None)
     if message:
         st.success(message)
+    if (toast := st.session_state.pop("_cx_flash_toast", None)) is not None:
+        st.toast(toast)
+    if (error := st.session_state.pop("_cx_flash_error", None)) is not None:
+        show_error(error)
 
 
 def cache_key(session: wsmod.WorkspaceSession) -> tuple:

@@ -23,39 +23,9 @@ HEALTH_SHORT = {"green": "🟢 Green", "yellow": "🟡 Yellow", "red": "🔴 Red
 OVERDUE_STYLE = "background-color: #fde0dc; color: #7f0000; font-weight: 600"
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 action``, ``2 actions``."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
-def day(value: str | None) -> str:
-    """A stored ISO date as "5 Jan 2026" ("" for none, so the table shows a blank cell)."""
-    if not value:
-        return ""
-    when = dt.date.fromisoformat(str(value)[:10])
-    return f"{when.day} {when:%b %Y}"
-
-
-def write(fn, success: str, after=None) -> None:
-    """Run a cxcore write and redraw; errors are shown on the next run."""
-    try:
-        result = fn()
-    except CXError as exc:
-        st.session_state["actions_error"] = exc
-    else:
-        st.session_state["actions_toast"] = success
-        if after is not None:
-            after(result)
-    st.rerun()
-
-
 st.title("Actions")
 st.caption("What the team is doing about red and yellow parts of the journey maps. Add an "
            "action from a part on the Journey health page.")
-if (toast := st.session_state.pop("actions_toast", None)) is not None:
-    st.toast(toast)
-if (error := st.session_state.pop("actions_error", None)) is not None:
-    shell.show_error(error)
 
 today = dt.date.today()
 
@@ -84,7 +54,7 @@ if rerate is not None:
                 skip = c2.form_submit_button("Not now")
             if save:
                 st.session_state.pop("rerate_action", None)
-                write(lambda: jr.set_health(
+                shell.write_then_rerun(lambda: jr.set_health(
                     session, closed["step_id"], closed["actor_id"],
                     None if health == "not rated" else health, note=note or None),
                     "Rating saved")
@@ -111,13 +81,13 @@ overdue_only = f4.checkbox("Overdue only", key="filter_overdue")
 rows = jr.list_actions(session, status=statuses or None, journey_id=journey_filter,
                        owner=owner_filter, overdue_only=overdue_only, today=today)
 n_overdue = sum(r["overdue"] for r in rows)
-st.write(f"{plural(len(rows), 'action')} shown, {n_overdue} overdue.")
+st.write(f"{shell.plural(len(rows), 'action')} shown, {n_overdue} overdue.")
 
 if rows:
     df = pd.DataFrame(rows)
     df["Overdue"] = df["overdue"].map({1: "⚠ OVERDUE", 0: ""})
     df["Part health"] = df["health"].map(lambda h: HEALTH_SHORT[h or "not rated"])
-    df["Due"] = df["due_date"].map(day)
+    df["Due"] = df["due_date"].map(shell.day)
     df = df.fillna({"owner": "", "journey_name": "", "step_name": "", "actor_name": ""})
     table = df[["Overdue", "what", "owner", "Due", "status", "journey_name", "step_name",
                 "actor_name", "Part health"]].rename(columns={
@@ -157,15 +127,17 @@ if session.can_edit and rows:
                               index=list(jr.ACTION_STATUSES).index(action["status"]))
         saved = st.form_submit_button("Save changes")
     if saved:
-        def after_save(_: object) -> None:
+        def save_action() -> None:
+            jr.update_action(session, chosen, what=what, owner=owner, due_date=due,
+                             status=status)
             if status == "done" and action["status"] != "done":
                 st.session_state["rerate_action"] = chosen
 
-        write(lambda: jr.update_action(session, chosen, what=what, owner=owner, due_date=due,
-                                       status=status), "Action saved", after_save)
+        shell.write_then_rerun(save_action, "Action saved")
     if action["status"] != "done" and st.button("Close action (done)", key="close_action",
                                                 icon=":material/task_alt:"):
-        def after_close(_: object) -> None:
+        def close_action() -> None:
+            jr.close_action(session, chosen)
             st.session_state["rerate_action"] = chosen
 
-        write(lambda: jr.close_action(session, chosen), "Action closed", after_close)
+        shell.write_then_rerun(close_action, "Action closed")

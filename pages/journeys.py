@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -14,7 +13,6 @@ from cxcore import journey_charts as jc
 from cxcore import journeys as jr
 from cxcore import workspace as wsmod
 from cxcore.accounts import role_at_least
-from cxcore.errors import CXError
 from cxui import shell
 
 session = shell.page_session()
@@ -32,26 +30,13 @@ OWN_QUOTE = "Type a quote instead"
 NO_KIND = "—"  # an actor without a kind (an empty cell would read "None")
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 part``, ``2 parts``."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
-def day(value: str | None) -> str:
-    """A stored ISO date as "5 Jan 2026" ("" for none)."""
-    if not value:
-        return ""
-    when = dt.date.fromisoformat(str(value)[:10])
-    return f"{when.day} {when:%b %Y}"
-
-
 def interview_label(item: dict) -> str:
     """An interview as "date · interviewee · first quote" (for pickers and evidence)."""
     first = next((q.strip() for q in (item.get("key_quotes") or "").splitlines() if q.strip()),
                  "")
     if len(first) > 70:
         first = first[:69] + "…"
-    return " · ".join(x for x in (day(item.get("date")), item.get("interviewee") or "—",
+    return " · ".join(x for x in (shell.day(item.get("date")), item.get("interviewee") or "—",
                                   f"“{first}”" if first else "") if x)
 
 
@@ -60,19 +45,11 @@ def rev() -> int:
     return st.session_state.setdefault("journeys_rev", 0)
 
 
-def apply(fn: Callable[[], Any], success: str) -> Any:
-    """Run a cxcore write; on success or failure redraw the page from storage, with a message."""
-    try:
-        result = fn()
-    except CXError as exc:
-        st.session_state["journeys_error"] = exc
-        result = None
-    else:
-        st.session_state["journeys_toast"] = success
+def reload_from_storage() -> None:
+    """After a write, successful or not: the editable tables and the part form redraw from
+    storage on the next run (new table keys, part form loaded again)."""
     st.session_state["journeys_rev"] = rev() + 1
     st.session_state.pop("part_loaded", None)
-    st.rerun()
-    return result
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -93,11 +70,6 @@ st.caption("Map one important customer journey: the steps the customer takes, wh
            "they deal with at each step above and below the line of visibility, and how well "
            "each part works (green, yellow, red).")
 
-if (toast := st.session_state.pop("journeys_toast", None)) is not None:
-    st.toast(toast)
-if (error := st.session_state.pop("journeys_error", None)) is not None:
-    shell.show_error(error)
-
 journeys = jr.list_journeys(session)
 
 # ---- start a journey --------------------------------------------------------------------------
@@ -115,7 +87,8 @@ if session.can_edit:
                     st.session_state["journey_id"] = new
                     return new
 
-                apply(_create_from_template, "Journey created")
+                shell.write_then_rerun(_create_from_template, "Journey created",
+                                       before_rerun=reload_from_storage)
         with t_blank, st.form("new_blank"):
             b_name = st.text_input("Journey name", key="new_name")
             b_persona = st.text_input("Target customer (persona)", key="new_persona")
@@ -131,7 +104,8 @@ if session.can_edit:
                 return new
 
             if st.form_submit_button("Create journey", type="primary"):
-                apply(_create_blank, "Journey created")
+                shell.write_then_rerun(_create_blank, "Journey created",
+                                       before_rerun=reload_from_storage)
         with t_copy:
             if not journeys:
                 st.caption("No journey to copy yet.")
@@ -165,7 +139,8 @@ if session.can_edit:
                             finally:
                                 target.close()
 
-                        apply(_copy, "Journey copied")
+                        shell.write_then_rerun(_copy, "Journey copied",
+                                               before_rerun=reload_from_storage)
 
 archived = [j for j in jr.list_journeys(session, include_archived=True) if j["archived"]]
 if archived:
@@ -181,7 +156,7 @@ if archived:
                 jr.set_archived(session, restore_id, False)
                 st.session_state["journey_id"] = restore_id
 
-            apply(_restore, "Journey restored")
+            shell.write_then_rerun(_restore, "Journey restored", before_rerun=reload_from_storage)
 
 if not journeys:
     st.info("No journey mapped yet." + (
@@ -196,7 +171,7 @@ by_id = {j["id"]: j for j in journeys}
 journey_id = st.selectbox(
     "Journey", ids, key="journey_id",
     format_func=lambda i: f"{by_id[i]['name']}  ({by_id[i]['parts_rated']} of "
-                          f"{plural(by_id[i]['parts_total'], 'part')} rated)")
+                          f"{shell.plural(by_id[i]['parts_total'], 'part')} rated)")
 journey = jr.get_journey(session, journey_id)
 steps = jr.list_steps(session, journey_id)
 actors = jr.list_actors(session, journey_id)
@@ -238,8 +213,8 @@ with tab_map:
     d2.download_button("Download SVG", lambda: map_image(key, journey_id, "svg"),
                        file_name=f"journey-{journey_id}-map.svg", mime="image/svg+xml",
                        on_click="ignore", icon=":material/draw:", key="dl_svg")
-    d3.caption(f"{plural(summary['parts_total'], 'part')} (actors at the steps they take part "
-               f"in), {summary['parts_total'] - summary['unrated']} rated.")
+    d3.caption(f"{shell.plural(summary['parts_total'], 'part')} (actors at the steps they "
+               f"take part in), {summary['parts_total'] - summary['unrated']} rated.")
     if summary["unrated_parts"]:
         with st.expander(f"Not rated yet ({len(summary['unrated_parts'])})"):
             st.dataframe(pd.DataFrame(summary["unrated_parts"])[["step_name", "actor_name"]]
@@ -287,7 +262,7 @@ with tab_rate:
                             health = next(h for h, label in CELL.items() if label == new)
                             jr.set_health(session, s["id"], a["id"], health)
 
-                apply(_save_cells, "Saved")
+                shell.write_then_rerun(_save_cells, "Saved", before_rerun=reload_from_storage)
         else:
             st.dataframe(matrix, hide_index=True, width="stretch")
 
@@ -320,10 +295,11 @@ with tab_rate:
                 note = st.text_area("Why (note)", key="part_note")
                 owner = st.text_input("Owner of this part", key="part_owner")
                 if st.form_submit_button("Save rating", type="primary"):
-                    apply(lambda: jr.set_health(
+                    shell.write_then_rerun(lambda: jr.set_health(
                         session, sel_step, sel_actor,
                         None if health == "not rated" else health, note=note,
-                        viewpoint=viewpoint, owner=owner), "Rating saved")
+                        viewpoint=viewpoint, owner=owner), "Rating saved",
+                        before_rerun=reload_from_storage)
         elif part is not None:
             st.text(f"Health: {HEALTH_TEXT[part['health'] or 'not rated']}")
             st.text(f"Whose view: {part['viewpoint'] or '—'}\nOwner: {part['owner'] or '—'}")
@@ -361,8 +337,10 @@ with tab_rate:
                             typed = st.text_area("Quote", key="ev_quote")
                         if st.form_submit_button("Add quote"):
                             quote = typed if picked == OWN_QUOTE else picked
-                            apply(lambda: jr.add_evidence(session, part["id"], quote,
-                                                          interview_id), "Quote added")
+                            shell.write_then_rerun(
+                                lambda: jr.add_evidence(session, part["id"], quote,
+                                                        interview_id),
+                                "Quote added", before_rerun=reload_from_storage)
             with act_col:
                 st.markdown("**Actions**")
                 own = jr.list_actions(session, journey_id=journey_id)
@@ -370,7 +348,7 @@ with tab_rate:
                 if own:
                     st.dataframe(pd.DataFrame(
                         [{"What": x["what"], "Owner": x["owner"] or "",
-                          "Due": day(x["due_date"]), "Status": x["status"]} for x in own]),
+                          "Due": shell.day(x["due_date"]), "Status": x["status"]} for x in own]),
                         hide_index=True, width="stretch", column_config={
                             "Owner": st.column_config.TextColumn(width=80),
                             "Due": st.column_config.TextColumn(width=95),
@@ -381,9 +359,10 @@ with tab_rate:
                         act_owner = st.text_input("Who owns it", key="act_owner")
                         act_due = st.date_input("Due date", value=None, key="act_due")
                         if st.form_submit_button("Add action"):
-                            apply(lambda: jr.add_action(session, part["id"], what,
-                                                        owner=act_owner, due_date=act_due),
-                                  "Action added")
+                            shell.write_then_rerun(
+                                lambda: jr.add_action(session, part["id"], what,
+                                                      owner=act_owner, due_date=act_due),
+                                "Action added", before_rerun=reload_from_storage)
                 elif part["health"] not in ("red", "yellow"):
                     st.caption("Actions are for red or yellow parts.")
 
@@ -442,7 +421,8 @@ with tab_edit:
         old_steps = [{"id": s["id"], "name": s["name"], "description": s["description"] or ""}
                      for s in steps]
         if new_steps != old_steps:
-            apply(lambda: jr.save_steps(session, journey_id, new_steps), "Steps saved")
+            shell.write_then_rerun(lambda: jr.save_steps(session, journey_id, new_steps),
+                                   "Steps saved", before_rerun=reload_from_storage)
         new_actors = [{"id": clean_id(r["id"]), "name": r["Actor"],
                        "stage": SIDE_BACK.get(r["Side"], r["Side"]),
                        "kind": r["Kind"] if r["Kind"] in jr.ACTOR_KINDS else None,
@@ -452,7 +432,8 @@ with tab_edit:
                        "kind": a["kind"] or None,
                        "description": a["description"] or ""} for a in actors]
         if new_actors != old_actors:
-            apply(lambda: jr.save_actors(session, journey_id, new_actors), "Actors saved")
+            shell.write_then_rerun(lambda: jr.save_actors(session, journey_id, new_actors),
+                                   "Actors saved", before_rerun=reload_from_storage)
     else:
         st.markdown("**Steps**")
         st.dataframe(steps_df.drop(columns="id"), hide_index=True, width="stretch",
@@ -471,8 +452,9 @@ with tab_hist:
     since = st.date_input("What changed since", value=today - dt.timedelta(days=14),
                           key="changes_since", max_value=today)
     changed = jr.changes_since(session, journey_id, since)
-    st.write(f"{plural(len(changed['changes']), 'change')} since {day(since.isoformat())}: "
-             f"{plural(changed['better'], 'part')} better, {changed['worse']} worse.")
+    st.write(f"{shell.plural(len(changed['changes']), 'change')} since "
+             f"{shell.day(since.isoformat())}: "
+             f"{shell.plural(changed['better'], 'part')} better, {changed['worse']} worse.")
 
     def history_table(items: list[dict]) -> None:
         st.dataframe(pd.DataFrame(
@@ -506,14 +488,15 @@ with tab_about:
             d_problem = st.text_area("Why this journey is a problem today",
                                      value=journey["problem"] or "", key=f"d_problem_{k}")
             if st.form_submit_button("Save details"):
-                apply(lambda: jr.update_journey(
+                shell.write_then_rerun(lambda: jr.update_journey(
                     session, journey_id, name=d_name, persona_name=d_persona,
                     persona_description=d_desc, persona_goals=d_goals, problem=d_problem),
-                    "Details saved")
+                    "Details saved", before_rerun=reload_from_storage)
         if st.button("Archive this journey", key="archive_journey",
                      help="Hidden from lists and the checklist; nothing is deleted. Restore it "
                           "from 'Archived journeys' above."):
-            apply(lambda: jr.set_archived(session, journey_id, True), "Journey archived")
+            shell.write_then_rerun(lambda: jr.set_archived(session, journey_id, True),
+                                   "Journey archived", before_rerun=reload_from_storage)
         if session.is_owner:
             with st.expander("Delete this journey", icon=":material/delete_forever:"):
                 st.warning("Deleting removes the journey with its steps, actors, ratings, "
@@ -524,7 +507,8 @@ with tab_about:
                 if st.button("Delete journey for good", key="delete_journey", type="primary",
                              icon=":material/delete_forever:",
                              disabled=confirm.strip() != journey["name"].strip()):
-                    apply(lambda: jr.delete_journey(session, journey_id), "Journey deleted")
+                    shell.write_then_rerun(lambda: jr.delete_journey(session, journey_id),
+                                           "Journey deleted", before_rerun=reload_from_storage)
     else:
         for label, field in (("Target customer", "persona_name"),
                              ("Who they are", "persona_description"),

@@ -54,31 +54,6 @@ def cached_periods(_session, key, grain: str) -> list[str]:
     return sc.available_periods(_session, grain)
 
 
-def fmt(value, unit: str) -> str:
-    """A metric value as shown on a card."""
-    if value is None:
-        return "no data"
-    if unit == "%":
-        return f"{value:.1f} %"
-    if unit == "pts":
-        return f"{value:+.0f}"
-    if unit == "/7":
-        return f"{value:.2f} / 7"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.0f}"
-
-
-def fmt_change(change, unit: str) -> str | None:
-    if change is None:
-        return None
-    if unit in ("%", "pts"):
-        return f"{change:+.1f} {'pts' if unit == 'pts' else 'pp'}"
-    if unit == "/7":
-        return f"{change:+.2f}"
-    return f"{change:+,.0f}"
-
-
 st.title("Scorecard")
 st.caption(f"{session.info.name}: customer scores next to the money, with the noise shown.")
 
@@ -151,7 +126,8 @@ def metric_card(container, key: str) -> None:
     if change.meaningful is not True:
         delta_color = "off"  # grey: not shown to be larger than the noise
     with container.container(border=True):
-        st.metric(d.label, fmt(card.get(key), d.unit), fmt_change(change.change, d.unit),
+        st.metric(d.label, sc.format_value(card.get(key), d.unit),
+                  sc.format_change(change.change, d.unit),
                   delta_color=delta_color, help=d.help)
         extra = ""
         if key == "nps" and card.get("nps_moe") is not None:
@@ -167,7 +143,8 @@ def metric_card(container, key: str) -> None:
         target = targets.get(key)
         status = sc.status(key, card.get(key), targets)
         if target:
-            st.markdown(f"{STATUS_TEXT[status]} (target {fmt(target['target'], d.unit)})")
+            st.markdown(f"{STATUS_TEXT[status]} "
+                        f"(target {sc.format_value(target['target'], d.unit)})")
         field = SPARK_FIELD.get(key)
         if field and sum(1 for r in trend if r.get(field) is not None) > 1:
             st.altair_chart(charts.sparkline(trend, field), width="stretch")

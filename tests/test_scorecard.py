@@ -436,3 +436,40 @@ def test_nrr_grr_cohort_leaves_out_customers_who_joined_during_the_base(editor_s
     assert card["grr_pct"] == pytest.approx(100 * 1850 / 2800)  # 66.1 %
     # With c in the cohort its 200 -> 1200 ramp-up would read as expansion: 3350 / 3000.
     assert card["nrr_pct"] < 100 < 100 * 3350 / 3000
+
+
+# ---- formatting ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "unit", "card", "cli"), [
+    (42.46, "%", "42.5 %", "42.5 %"),
+    (31.4, "pts", "+31", "+31.4"),
+    (-7.0, "pts", "-7", "-7.0"),
+    (5.123, "/7", "5.12 / 7", "5.12 / 7"),
+    (1204.0, "count", "1,204", "1,204"),
+    (12345.678, "money", "12,346", "12,345.68"),
+])
+def test_format_value_cards_and_command_line(value, unit, card, cli):
+    assert sc.format_value(value, unit) == card
+    assert sc.format_value(value, unit, precise=True) == cli
+
+
+def test_format_value_without_data():
+    assert sc.format_value(None, "%") == "no data"
+    assert sc.format_value(None, "money", precise=True, missing="-") == "-"
+
+
+@pytest.mark.parametrize(("change", "unit", "text"), [
+    (2.46, "%", "+2.5 pp"),
+    (-3.0, "pts", "-3.0 pts"),
+    (0.25, "/7", "+0.25"),
+    (1200.4, "money", "+1,200"),
+    (-5.0, "count", "-5"),
+    (None, "pts", None),
+])
+def test_format_change(change, unit, text):
+    assert sc.format_change(change, unit) == text
+
+
+def test_every_metric_unit_is_formatted():
+    for d in sc.METRICS:
+        assert sc.format_value(1.0, d.unit) and sc.format_change(1.0, d.unit)
