@@ -490,19 +490,20 @@ def _revenue_sql(period: Period, windows: tuple[str, str, str], segment: str | N
              "(select (select start_date from customers where id = t.customer_id) as s, "
              "(select min(date) from revenue_events e where e.customer_id = t.customer_id) "
              "as f))")
-    cohort = f"r0 > 0 and {since} < :base_start"
+    # Materialized so the cohort test runs once per customer, not once per use below.
     sql = (
-        f"select sum(iif({cohort}, r0, null)) as r0, "
-        f"sum(iif({cohort}, max(coalesce(r1, 0), 0), null)) as r1, "
-        f"sum(iif({cohort}, min(max(coalesce(r1, 0), 0), r0), null)) as r1_capped, "
-        f"sum({cohort}) as cohort, sum(r0 > 0) as base_payers, "
-        "sum(iif(pn > 0, p, null)) as revenue, sum(pn > 0) as paying_customers, "
-        "sum(up) as upsell "
-        "from (select customer_id, "
+        "with t as materialized (select customer_id, "
         f" sum(iif(date >= :base_start and date < :start, {NET_AMOUNT}, null)) as r0, "
         f" sum(iif(date >= :start and date < :end, {NET_AMOUNT}, null)) as r1, "
         f" {period_sums} "
-        f" from revenue_events where {lower}{cust_filter} group by customer_id) as t")
+        f" from revenue_events where {lower}{cust_filter} group by customer_id), "
+        f"c as materialized (select t.*, (r0 > 0 and {since} < :base_start) as k from t) "
+        "select sum(iif(k, r0, null)) as r0, "
+        "sum(iif(k, max(coalesce(r1, 0), 0), null)) as r1, "
+        "sum(iif(k, min(max(coalesce(r1, 0), 0), r0), null)) as r1_capped, "
+        "sum(k) as cohort, sum(r0 > 0) as base_payers, "
+        "sum(iif(pn > 0, p, null)) as revenue, sum(pn > 0) as paying_customers, "
+        "sum(up) as upsell from c")
     return sql, params
 
 
