@@ -38,6 +38,7 @@ pages = {
     for section, specs in navigation.pages_for_role(role).items()
 }
 nav = st.navigation(pages)
+shell.presentation_mode()
 
 with st.sidebar:
     st.divider()

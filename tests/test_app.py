@@ -172,3 +172,15 @@ def test_duplicate_workspace_name_through_the_page_changes_nothing(app_page, acc
 def test_pages_directory_holds_only_pages():
     assert all(Path(ROOT / p).read_text().count("page_session(") + Path(ROOT / p).read_text()
                .count("require_user(") >= 1 for p in PAGE_FILES)
+
+
+def test_presentation_mode_switch_is_on_every_page(accounts, workspace):
+    """The switch is in the sidebar for every role; its effect (the page's computed font size)
+    is checked in the browser test, since style-only HTML does not reach AppTest's tree."""
+    at = signed_in_app("app.py", "viewer", workspace.id)
+    at.run()
+    switch = at.sidebar.toggle(key="presentation_mode")
+    assert switch.label == "Presentation mode" and switch.value is False
+    switch.set_value(True).run()
+    assert not at.exception
+    assert at.sidebar.toggle(key="presentation_mode").value is True

@@ -94,6 +94,17 @@ def test_owner_first_run_demo_every_page_and_sign_out(tmp_path):
             assert errors_shown(page) == [], (spec.path, errors_shown(page))
             screenshot(page, f"app-{number + 2:02d}-{url_path(spec)}")
 
+        def root_font_size():
+            return page.evaluate("getComputedStyle(document.documentElement).fontSize")
+
+        assert root_font_size() == "16px"
+        page.get_by_test_id("stSidebar").get_by_text("Presentation mode").click()
+        page.wait_for_function(
+            "() => getComputedStyle(document.documentElement).fontSize === '18px'")
+        open_page(page, "Scorecard")
+        assert root_font_size() == "18px"  # stays on while moving between pages
+        screenshot(page, f"app-{len(ALL_PAGES) + 3:02d}-presentation-mode")
+
         page.get_by_role("button", name="Sign out").click()
         page.get_by_text("You are signed out.").wait_for()
         wait_for_app(page)
