@@ -118,3 +118,10 @@ def plain(markdown_text: str) -> str:
     import re
 
     return html.unescape(re.sub(r"\\(.)", r"\1", markdown_text))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests get one retry (see requirements-dev.txt); every other test gets none."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
