@@ -43,7 +43,7 @@ def test_log_an_interview_find_it_and_see_checklist_progress(acme_data):
         page.get_by_role("tab", name="Log", exact=True).click()
         enter_text(page, "Search notes and quotes", "hoses")
         page.get_by_text("1 interview found.").wait_for()
-        page.get_by_text("María <i>Núñez</i>").first.wait_for()
+        page.get_by_text("Customer interview with María <i>Núñez</i> on").wait_for()
         enter_text(page, "Search notes and quotes", "refrigerator")
         page.get_by_text("0 interviews found.").wait_for()
         enter_text(page, "Search notes and quotes", "hoses")
