@@ -171,20 +171,8 @@ def _scorecard_section(session: WorkspaceSession, period: str, card: dict,
                 'answers have been imported.</p></section>')
     changes = scorecard.compare(card, before)
     targets = scorecard.targets(session)
-    notes = []
-    if period != "all" and card["data_last_date"] and (
-            scorecard.parse_period(period).end > scorecard.next_day(card["data_last_date"])):
-        notes.append(f"{period} is still in progress: the data ends on "
-                     f"{_day(card['data_last_date'])}, so revenue and churn cover only part "
-                     "of it.")
-    if card["nps_n"] and card["nps_n"] < scorecard.m.SMALL_SAMPLE:
-        notes.append(f"Only {card['nps_n']} NPS answers in {scorecard.period_words(period)}: "
-                     "treat the score as an indication, not a result.")
-    if before is not None and before["nps_n"] and before["nps_n"] < scorecard.m.SMALL_SAMPLE:
-        notes.append(f"Only {before['nps_n']} NPS answers in {compare_label}: comparisons with "
-                     "it are mostly noise.")
-    if compare_label is None:
-        notes.append("There is no earlier period to compare with, so no changes are shown.")
+    notes = [text for _, text in scorecard.caveats(card, period, before, compare_label,
+                                                   show_day=_day)]
     columns = []
     for heading, keys, empty in (
             (f"How customers feel · {_plural(card['responses'], 'response')}", SOFT_KEYS,

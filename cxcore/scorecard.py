@@ -304,6 +304,34 @@ def available_periods(session: WorkspaceSession, grain: str = "quarter") -> list
     return labels[::-1]
 
 
+def caveats(card: dict, period: str, before: dict | None, compare_words: str | None, *,
+             show_day: Any = str, note_no_comparison: bool = True) -> list[tuple[str, str]]:
+    """What to say before anyone reads the scorecard of ``period``: ("info" | "warning", text).
+
+    A period still in progress (the data ends before it does), an NPS from fewer than
+    :data:`cxcore.metrics.SMALL_SAMPLE` answers in this or the comparison period, and no
+    comparison period at all (unless ``note_no_comparison`` is false: the page shows that
+    through its own picker). ``show_day`` formats the last date of the data.
+    """
+    notes = []
+    if period != "all" and card["data_last_date"] and (
+            parse_period(period).end > next_day(card["data_last_date"])):
+        notes.append(("info", f"{period} is still in progress: the data ends on "
+                              f"{show_day(card['data_last_date'])}, so revenue and churn cover "
+                              "only part of it."))
+    if card["nps_n"] and card["nps_n"] < m.SMALL_SAMPLE:
+        notes.append(("warning", f"Only {card['nps_n']} NPS answers in {period_words(period)}: "
+                                 "the score can move a lot by chance. Treat it as an "
+                                 "indication, not a result."))
+    if before is not None and before["nps_n"] and before["nps_n"] < m.SMALL_SAMPLE:
+        notes.append(("warning", f"Only {before['nps_n']} NPS answers in {compare_words}: "
+                                 "comparisons with it are mostly noise."))
+    if compare_words is None and note_no_comparison:
+        notes.append(("info", "There is no earlier period to compare with, so no changes are "
+                              "shown."))
+    return notes
+
+
 def period_words(period: str | Period) -> str:
     """A period as said in a sentence: ``all`` is "all the data", others keep their label."""
     per = period if isinstance(period, Period) else parse_period(period)

@@ -107,17 +107,9 @@ changes = sc.compare(card, before)
 targets = sc.targets(session)
 trend = cached_trend(session, KEY, "all", segment, channel)
 
-if period != "all" and card["data_last_date"] and (
-        sc.parse_period(period).end > sc.next_day(card["data_last_date"])):
-    st.info(f"{period} is still in progress: the data ends on {card['data_last_date']}, so "
-            "revenue and churn cover only part of it.")
-if card["nps_n"] and card["nps_n"] < sc.m.SMALL_SAMPLE:
-    st.warning(f"Only {card['nps_n']} NPS answers in {sc.period_words(period)}: the score can "
-               "move a lot by chance. Treat it as an indication, not a result.")
-if before is not None and before["nps_n"] and before["nps_n"] < sc.m.SMALL_SAMPLE:
-    st.warning(f"Only {before['nps_n']} NPS answers in {sc.period_words(compare_to)}: "
-               "comparisons with it are mostly noise.")
-
+compare_words = sc.period_words(compare_to) if before is not None else None
+for level, text in sc.caveats(card, period, before, compare_words, note_no_comparison=False):
+    getattr(st, level)(text)
 
 def metric_card(container, key: str) -> None:
     d = sc.METRIC_BY_KEY[key]

@@ -473,3 +473,16 @@ def test_format_change(change, unit, text):
 def test_every_metric_unit_is_formatted():
     for d in sc.METRICS:
         assert sc.format_value(1.0, d.unit) and sc.format_change(1.0, d.unit)
+
+
+def test_caveats_name_what_to_distrust() -> None:
+    card = {"data_last_date": "2026-02-10", "nps_n": 12}
+    notes = sc.caveats(card, "2026-Q1", {"nps_n": 400}, "2025-Q4")
+    assert [level for level, _ in notes] == ["info", "warning"]
+    assert notes[0][1].startswith("2026-Q1 is still in progress: the data ends on 2026-02-10")
+    assert "Only 12 NPS answers" in notes[1][1]
+    quiet = sc.caveats({"data_last_date": "2026-06-30", "nps_n": 400}, "2026-Q1", None, None,
+                       note_no_comparison=False)
+    assert quiet == []
+    assert sc.caveats({"data_last_date": None, "nps_n": 0}, "all", None, None)[0][1].startswith(
+        "There is no earlier period")
