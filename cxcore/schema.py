@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from sqlite_utils.migrations import Migrations
 
-from cxcore import checklist, customer_data, interviews, journeys, scorecard, workspace_core
+from cxcore import (
+    attributes,
+    checklist,
+    customer_data,
+    interviews,
+    journeys,
+    scorecard,
+    workspace_core,
+)
 
 
 def migration_sets() -> list[Migrations]:
@@ -22,4 +30,5 @@ def migration_sets() -> list[Migrations]:
         scorecard.migrations,
         interviews.migrations,
         checklist.migrations,
+        attributes.migrations,
     ]

@@ -1,0 +1,139 @@
+"""Attribute ratings: any number of named survey questions per response.
+
+A survey export often holds many more questions than NPS, CSAT and effort: "rate the check-in
+service 1-5", "was your problem solved? yes/no", "which store did you visit?". Each such question
+is an **attribute** of the workspace, defined once (``attributes`` table) with its kind and
+scale, and its answers are stored **wide**: one REAL column ``a<id>`` per attribute in
+``response_attributes``, one row per response. Wide storage lets SQL aggregate 20 attributes
+over 1,000,000 responses in one pass (sums, sums of squares and cross-products for the driver
+analysis) where a long (response, attribute, value) table would need a self-join per pair.
+
+Kinds and how a value is coded:
+
+- ``rating``: a number on the declared scale ``scale_min``..``scale_max`` (e.g. 1-5, 0-10);
+  ``na_codes`` lists raw answers meaning "not applicable" (stored as NULL, never as a score);
+  ``value_labels`` maps answer labels to numbers ("Very satisfied" -> 5).
+- ``yesno``: 1 for yes, 0 for no.
+- ``category``: a single-choice answer; ``categories`` lists the choices and the stored value is
+  the 0-based index into that list. A label outcome ("satisfied" against the rest) is a
+  category attribute compared with one of its choices.
+
+An attribute may be linked to a journey step (``step_id``) so driver results can be shown on
+the journey map. Rows of ``response_attributes`` are deleted with their response (undo-import).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from cxcore.errors import NotFound, ValidationError
+
+migrations = Migrations("cxcore.attributes")
+
+KINDS = ("rating", "yesno", "category")
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
+
+
+@migrations()
+def m001_attributes(db: sqlite_utils.Database) -> None:
+    db["attributes"].create(
+        {"id": int, "key": str, "label": str, "kind": str, "scale_min": float,
+         "scale_max": float, "na_codes": str, "value_labels": str, "categories": str,
+         "step_id": int, "created_at": str},
+        pk="id", not_null={"key", "label", "kind"},
+        foreign_keys=[("step_id", "journey_steps", "id")],
+    )
+    db["attributes"].create_index(["key"], unique=True)
+    db.execute("create table response_attributes (response_id integer primary key "
+               "references responses(id) on delete cascade)")
+
+
+def column(attribute_id: int) -> str:
+    """The ``response_attributes`` column holding attribute ``attribute_id``'s answers."""
+    return f"a{int(attribute_id)}"
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for name, empty in (("na_codes", []), ("value_labels", {}), ("categories", [])):
+        out[name] = json.loads(row[name]) if row.get(name) else empty
+    out["column"] = column(row["id"])
+    return out
+
+
+def list_attributes(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every attribute of the workspace, in definition order, with its ``column`` name and the
+    JSON fields decoded."""
+    rows = db.execute("select * from attributes order by id").fetchall()
+    names = [d[0] for d in db.execute("select * from attributes limit 0").description]
+    return [_decode(dict(zip(names, r, strict=True))) for r in rows]
+
+
+def get_attribute(db: sqlite_utils.Database, key_or_id: str | int) -> dict[str, Any]:
+    """One attribute by key or id; raises :class:`NotFound`."""
+    for attr in list_attributes(db):
+        if attr["key"] == key_or_id or str(attr["id"]) == str(key_or_id):
+            return attr
+    raise NotFound(f"No survey question '{key_or_id}' in this workspace.")
+
+
+def define_attribute(db: sqlite_utils.Database, key: str, label: str, kind: str = "rating", *,
+                     scale: tuple[float, float] | None = None,
+                     na_codes: list[Any] | None = None,
+                     value_labels: dict[str, float] | None = None,
+                     categories: list[str] | None = None,
+                     step_id: int | None = None, created_at: str | None = None) -> int:
+    """Create attribute ``key`` (or return the id of the existing one with that key) and add its
+    value column. Call inside the caller's write transaction, after checking the user's role
+    (importers do both). A rating needs ``scale`` = (min, max) with min < max."""
+    if not KEY_RE.match(key or ""):
+        raise ValidationError(f"'{key}' is not a usable question key (lower-case letters, "
+                              "digits and _, at most 64).", field="attribute")
+    if kind not in KINDS:
+        raise ValidationError(f"Unknown question kind '{kind}' (use {', '.join(KINDS)}).",
+                              field="attribute")
+    if kind == "rating" and (scale is None or not scale[0] < scale[1]):
+        raise ValidationError(f"Question '{label}' needs a scale such as 1-5.", field="attribute")
+    existing = db.execute("select id from attributes where key = ?", [key]).fetchone()
+    if existing:
+        return int(existing[0])
+    if kind == "yesno":
+        scale = (0.0, 1.0)
+    if kind == "category":
+        scale = (0.0, float(max(len(categories or []) - 1, 0)))
+    attr_id = db["attributes"].insert({
+        "key": key, "label": label, "kind": kind,
+        "scale_min": None if scale is None else float(scale[0]),
+        "scale_max": None if scale is None else float(scale[1]),
+        "na_codes": json.dumps(na_codes or []), "value_labels": json.dumps(value_labels or {}),
+        "categories": json.dumps(categories or []), "step_id": step_id,
+        "created_at": created_at,
+    }).last_pk
+    db.execute(f"alter table response_attributes add column {column(attr_id)} real")
+    return int(attr_id)
+
+
+def write_values(db: sqlite_utils.Database, rows: list[tuple[int, dict[int, float | None]]]
+                 ) -> None:
+    """Store answers: ``rows`` is a list of (response id, {attribute id: value or None}).
+    Call inside the caller's write transaction."""
+    by_columns: dict[tuple[int, ...], list[tuple]] = {}
+    for response_id, values in rows:
+        ids = tuple(sorted(values))
+        by_columns.setdefault(ids, []).append((response_id, *(values[i] for i in ids)))
+    for ids, batch in by_columns.items():
+        cols = ", ".join(["response_id", *(column(i) for i in ids)])
+        marks = ", ".join("?" * (len(ids) + 1))
+        db.conn.executemany(
+            f"insert or replace into response_attributes ({cols}) values ({marks})", batch)
+
+
+def link_step(db: sqlite_utils.Database, attribute_id: int, step_id: int | None) -> None:
+    """Link an attribute to a journey step (or unlink with ``None``). Caller checks the role."""
+    get_attribute(db, attribute_id)
+    db.execute("update attributes set step_id = ? where id = ?", [step_id, attribute_id])
