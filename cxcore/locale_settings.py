@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from cxcore import clock
 from cxcore.errors import Problem, ValidationError
 
 TIMEZONE_SETTING = "timezone"
@@ -203,5 +204,5 @@ def format_time(value: str | datetime | None, where: Any = None, missing: str = 
 
 
 def today(where: Any = None) -> date:
-    """Today's date in the workspace's time zone."""
-    return datetime.now(ZoneInfo(_loc(where).timezone)).date()
+    """Today's date in the workspace's time zone (from :func:`cxcore.clock.now_iso`)."""
+    return to_workspace_time(clock.now_iso(), where).date()
