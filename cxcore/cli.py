@@ -42,6 +42,7 @@ ALL = object()
 COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
+    "cxcore.cli_program",
 ]
 
 
