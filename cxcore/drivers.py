@@ -143,17 +143,19 @@ def versus(result: m.NpsResult | None, overall: float | None) -> str | None:
     return "in line"
 
 
-def versus_rest(group: m.NpsResult | None, rest: m.NpsResult | None) -> str | None:
-    """Where a group's NPS stands against the NPS of everyone else: "below" / "above" when the
-    difference is larger than the combined 95% margin of error sqrt(MoE_group² + MoE_rest²)
-    (:func:`cxcore.metrics.nps_change_is_meaningful`, independent samples), "in line"
-    otherwise; ``None`` when either side has no answers (a group that is everyone)."""
-    if group is None or rest is None:
+def versus_rest(group: tuple[int, int, int], rest: tuple[int, int, int]) -> str | None:
+    """Where a group's NPS stands against the NPS of everyone else, each given as (promoters,
+    passives, detractors): "below" / "above" when the adjusted-Wald difference test of
+    :func:`cxcore.metrics.nps_change_is_meaningful` (independent samples) rejects "no
+    difference" at the 5% level, "in line" otherwise; ``None`` (too few to tell) when either
+    side has fewer than :data:`cxcore.metrics.SMALL_SAMPLE` answers, e.g. a group that is
+    everyone."""
+    meaningful = m.nps_change_is_meaningful(group, rest)
+    if meaningful is None:
         return None
-    diff = group.nps - rest.nps
-    if not m.nps_change_is_meaningful(group.moe, rest.moe, diff):
+    if not meaningful:
         return "in line"
-    return "below" if diff < 0 else "above"
+    return "below" if m.nps_adjusted(*group) < m.nps_adjusted(*rest) else "above"
 
 
 def team_rating(counts: dict[str, int] | None) -> str | None:
@@ -354,12 +356,13 @@ def group_scores(session: WorkspaceSession, by: str, period: str | Period = "all
     totals = [sum(r[i] for r in rows) for i in (1, 2, 3)]
     out = []
     for grp, p, pa, d in rows:
-        rest = m.nps(totals[0] - p, totals[1] - pa, totals[2] - d)
+        others = (totals[0] - p, totals[1] - pa, totals[2] - d)
+        rest = m.nps(*others)
         row = {"group": grp, **_nps_fields(p, pa, d, overall),
                "rest_n": sum(totals) - p - pa - d,
                "rest_nps": rest.nps if rest else None,
                "rest_moe": rest.moe if rest else None}
-        row["vs_rest"] = versus_rest(m.nps(p, pa, d), rest)
+        row["vs_rest"] = versus_rest((p, pa, d), others)
         out.append(row)
     return sorted(out, key=lambda row: (-(row["nps"] or 0.0), row["group"]))
 

@@ -219,13 +219,15 @@ def test_groups_sorted_and_flagged(viewer_session, mapped):
 
 
 def test_versus_rest_not_versus_an_overall_that_contains_the_group():
-    big, rest = m.nps(20, 60, 20), m.nps(40, 40, 20)  # NPS 0 (n 100) vs +20 (n 100)
+    big, rest = (20, 60, 20), (40, 40, 20)  # NPS 0 (n 100) vs +20 (n 100)
     # Overall of both = +10, inside the big group's interval (±12): the old rule says in line;
-    # against the rest the 20-point gap exceeds sqrt(12.3² + 14.4²) ≈ 18.9: below.
-    assert dr.versus(big, 10.0) == "in line"
+    # against the rest the 20-point gap is clear (adjusted-Wald difference test, p < 0.05).
+    assert dr.versus(m.nps(*big), 10.0) == "in line"
+    assert m.nps_change_test(big, rest).p_value < 0.05
     assert dr.versus_rest(big, rest) == "below" and dr.versus_rest(rest, big) == "above"
-    assert dr.versus_rest(m.nps(5, 0, 5), m.nps(6, 0, 4)) == "in line"
-    assert dr.versus_rest(big, None) is None
+    assert dr.versus_rest((15, 0, 15), (16, 0, 14)) == "in line"
+    assert dr.versus_rest(big, (0, 0, 0)) is None  # no rest: nothing to compare with
+    assert dr.versus_rest((5, 0, 5), rest) is None  # too few to tell
 
 
 def test_summary_puts_the_disagreeing_step_first(viewer_session, mapped):
