@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import os
 import sys
 from collections.abc import Sequence
 
 from cxcore import __version__, storage
 from cxcore.accounts import SYSTEM, Accounts
-from cxcore.errors import CXError
+from cxcore.errors import CXError, Unexpected, refusal
 from cxcore.workspace import WorkspaceSession, open_session
 
 #: Modules that add subcommands with ``register(subparsers)``.
@@ -229,10 +230,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data_dir:
         os.environ["CX_DATA_DIR"] = args.data_dir
     accounts = Accounts.open(storage.data_dir())
+    if not logging.getLogger("cxcore").handlers:  # tracebacks only with CX_DEBUG, see below
+        logging.getLogger("cxcore").addHandler(logging.NullHandler())
     try:
         return args.func(args, accounts)
-    except CXError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except Exception as exc:  # CXError, a lock timeout or a bug: one line, exit status 1
+        if os.environ.get("CX_DEBUG") and not isinstance(exc, CXError):
+            raise
+        error = refusal(exc)
+        hint = " Set CX_DEBUG=1 to see the traceback." if isinstance(error, Unexpected) else ""
+        print(f"error: {error}{hint}", file=sys.stderr)
         return 1
     finally:
         accounts.close()
