@@ -24,6 +24,7 @@ from cxcore.workspace import WorkspaceSession, open_session
 COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
+    "cxcore.cli_voc",
 ]
 
 
