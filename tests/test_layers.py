@@ -26,6 +26,8 @@ LAYERS: list[tuple[str, set[str]]] = [
         "cxcore.metrics", "cxcore.attributes", "cxcore.customer_data", "cxcore.import_formats",
         "cxcore.export", "cxcore.importers", "cxcore.interviews", "cxcore.journeys",
         "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.reuse",
+        "cxcore.tags", "cxcore.comments", "cxcore.text_stats", "cxcore.followups",
+        "cxcore.customer_view", "cxcore.privacy", "cxcore.quotes",
     }),
     ("present", {"cxcore.scorecard_charts", "cxcore.driver_charts", "cxcore.journey_charts",
                  "cxcore.interview_charts", "cxcore.report"}),
