@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         "cxcore.metrics", "cxcore.attributes", "cxcore.customer_data", "cxcore.import_formats",
         "cxcore.export", "cxcore.importers", "cxcore.interviews", "cxcore.journeys",
         "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.reuse",
+        "cxcore.locale_settings", "cxcore.money",
         "cxcore.tags", "cxcore.comments", "cxcore.text_stats", "cxcore.followups",
         "cxcore.customer_view", "cxcore.privacy", "cxcore.quotes",
     }),
