@@ -858,13 +858,14 @@ def commit_import(session: WorkspaceSession, preview: ImportPreview, *,
                 "created_at) values (?, ?, ?, 0, ?, ?)",
                 [preview.kind, preview.filename, preview.detected.get("format"),
                  session.username, now_iso()]).lastrowid
-            before = conn.total_changes
+            # The statement's own row count: total_changes would also count rows that
+            # triggers write (the comment search index).
+            inserted = 0
             for start in range(0, total, INSERT_CHUNK):
                 chunk = rows.iloc[start:start + INSERT_CHUNK]
-                conn.executemany(sql, _records(chunk, stored, batch_id))
+                inserted += conn.executemany(sql, _records(chunk, stored, batch_id)).rowcount
                 if progress:
                     progress(min(1.0, (start + len(chunk)) / total))
-            inserted = conn.total_changes - before
             if inserted:
                 conn.execute("update import_batches set rows = ? where id = ?",
                              [inserted, batch_id])
