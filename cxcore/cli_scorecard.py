@@ -41,7 +41,8 @@ def cmd_scorecard(args: argparse.Namespace, accounts: Accounts) -> int:
     """Print the scorecard of ``--workspace`` for ``--period``."""
     session = open_workspace_session(accounts, args.workspace)
     try:
-        card = sc.scorecard(session, args.period, segment=args.segment, channel=args.channel)
+        card = sc.scorecard(session, sc.parse_period(args.period), segment=args.segment,
+                            channel=args.channel)
     finally:
         session.close()
     info = session.info
