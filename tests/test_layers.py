@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         "cxcore.metrics", "cxcore.attributes", "cxcore.customer_data", "cxcore.import_formats",
         "cxcore.export", "cxcore.importers", "cxcore.interviews", "cxcore.journeys",
         "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.reuse",
-        "cxcore.locale_settings", "cxcore.money",
+        "cxcore.locale_settings", "cxcore.money", "cxcore.kda", "cxcore.key_drivers",
     }),
     ("present", {"cxcore.scorecard_charts", "cxcore.driver_charts", "cxcore.journey_charts",
                  "cxcore.interview_charts", "cxcore.report"}),
