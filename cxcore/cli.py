@@ -44,6 +44,7 @@ COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
     "cxcore.cli_program",
+    "cxcore.cli_drivers",
 ]
 
 
@@ -241,11 +242,12 @@ def cmd_report(args: argparse.Namespace, accounts: Accounts) -> int:
     """Write the one-file HTML program report of ``--workspace`` to ``--out``."""
     from pathlib import Path
 
-    from cxcore import report
+    from cxcore import report, scorecard
 
+    period = scorecard.parse_period(args.period) if args.period else None  # once, here
     session = open_workspace_session(accounts, args.workspace)
     try:
-        text = report.program_report_html(session, period=args.period)
+        text = report.program_report_html(session, period=period)
     finally:
         session.close()
     out = Path(args.out)
