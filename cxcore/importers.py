@@ -917,8 +917,13 @@ def undo_import(session: WorkspaceSession, batch_id: int) -> int:
     Customers can't be removed while revenue events or responses of other batches refer to
     them: undo those first.
     """
+    from cxcore import backup
+
     session.require("editor")
     conn = session.db.conn
+    if conn.execute("select 1 from import_batches where id = ? and undone_at is null",
+                    [batch_id]).fetchone():
+        backup.take_snapshot(session.info.path, "undo-import")
     # The checks and the delete share one write transaction, so no import can add references
     # to these customers in between.
     with session.db.atomic():

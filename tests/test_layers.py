@@ -20,7 +20,7 @@ CXCORE = ROOT / "cxcore"
 #: Bottom to top. A module may import modules of its own layer or of the layers before it.
 LAYERS: list[tuple[str, set[str]]] = [
     ("ground", {"cxcore", "cxcore.errors", "cxcore.clock", "cxcore.storage"}),
-    ("workspace file", {"cxcore.workspace_core", "cxcore.workspace_db"}),
+    ("workspace file", {"cxcore.workspace_core", "cxcore.workspace_db", "cxcore.backup"}),
     ("accounts", {"cxcore.accounts"}),
     ("session", {"cxcore.workspace"}),
     ("domain", {
@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     }),
     ("present", {"cxcore.scorecard_charts", "cxcore.driver_charts", "cxcore.journey_charts",
                  "cxcore.interview_charts", "cxcore.report"}),
-    ("registry", {"cxcore.schema"}),
+    ("registry", {"cxcore.schema", "cxcore.restore"}),
     ("demo", {"cxcore.demo", "cxcore.demo.*"}),
     ("cli", {"cxcore.cli", "cxcore.cli_*", "cxcore.__main__"}),
 ]
