@@ -43,6 +43,7 @@ ALL = object()
 COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
+    "cxcore.cli_voc",
     "cxcore.cli_program",
     "cxcore.cli_drivers",
 ]
@@ -242,11 +243,12 @@ def cmd_report(args: argparse.Namespace, accounts: Accounts) -> int:
     """Write the one-file HTML program report of ``--workspace`` to ``--out``."""
     from pathlib import Path
 
-    from cxcore import report
+    from cxcore import report, scorecard
 
+    period = scorecard.parse_period(args.period) if args.period else None  # once, here
     session = open_workspace_session(accounts, args.workspace)
     try:
-        text = report.program_report_html(session, period=args.period)
+        text = report.program_report_html(session, period=period)
     finally:
         session.close()
     out = Path(args.out)
@@ -313,6 +315,7 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
     copy.add_argument("--as", dest="as_user", metavar="USER",
                       help="act as this user (default: the administrator, with owner rights)")
     copy.set_defaults(func=cmd_workspace_copy_setup)
+    importlib.import_module("cxcore.cli_backup").register_workspace_actions(ws)
 
     demo = sub.add_parser("demo", help="create the demo workspace")
     demo.add_argument("--name", default=None, help="workspace name")
