@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from cxcore import attributes as attrs
 from cxcore import kda
@@ -83,6 +82,7 @@ class Variable:
     binary: bool = False
     step_id: int | None = None
     kind: str = "rating"
+    source: str | None = None  # a label outcome: the key of the question it is read from
 
 
 NPS = Variable("nps", "Likelihood to recommend (0-10)", "r.nps", (0.0, 10.0))
@@ -154,7 +154,7 @@ def parse_outcome(session: WorkspaceSession, text: str | None) -> Variable:
         col = f"ra.{attrs.column(categories[key]['id'])}"
         return Variable(raw, f"{categories[key]['label']} = {choices[index]}",
                         f"(case when {col} is null then null when {col} = {index} then 1.0 "
-                        "else 0.0 end)", (0.0, 1.0), binary=True, kind="label")
+                        "else 0.0 end)", (0.0, 1.0), binary=True, kind="label", source=key)
     if key in known:
         base = known[key]
         if base.binary:
@@ -172,7 +172,8 @@ def parse_outcome(session: WorkspaceSession, text: str | None) -> Variable:
                                       field="outcome") from None
         return Variable(raw, f"{base.label} = {value}",
                         f"(case when {base.sql} is null then null when {base.sql} = {number!r} "
-                        "then 1.0 else 0.0 end)", (0.0, 1.0), binary=True, kind="label")
+                        "then 1.0 else 0.0 end)", (0.0, 1.0), binary=True, kind="label",
+                        source=key)
     raise ValidationError(f"No question '{key}' to explain.", field="outcome")
 
 
@@ -279,8 +280,7 @@ def quadrant(weight_pct: float, performance: float, weight_line: float,
 
 def _select_drivers(session: WorkspaceSession, outcome: Variable, keys: list[str] | None,
                     per: Period, segment: str | None) -> tuple[list[Variable], int, dict]:
-    candidates = [v for v in variables(session) if v.key != outcome.key
-                  and v.sql not in outcome.sql]
+    candidates = [v for v in variables(session) if v.key not in (outcome.key, outcome.source)]
     if keys:
         by_key = {v.key: v for v in candidates}
         missing = [k for k in keys if k not in by_key]
@@ -386,8 +386,8 @@ def key_drivers(session: WorkspaceSession, outcome: str | Variable | None = "nps
     result["collinearity"] = _collinearity(chosen, res)
     result["findings"] = findings(result)
     if groups:
-        result["by_segment"] = group_drivers(sample, chosen, "segment")
-        result["by_channel"] = group_drivers(sample, chosen, "channel")
+        breakdown = group_drivers(sample, chosen)
+        result["by_segment"], result["by_channel"] = breakdown["segment"], breakdown["channel"]
         names = step_names(session)
         result["consistency"] = {
             "channel": consistency(sample, chosen, "channel"),
@@ -465,47 +465,62 @@ def _group_labels(sample: Sample, by: str) -> np.ndarray:
             "step": sample.step.astype(str)}[by]
 
 
-def group_drivers(sample: Sample, chosen: list[Variable], by: str,
-                  draws: int = GROUP_DRAWS) -> list[dict[str, Any]]:
-    """Per segment or channel (the :data:`MAX_GROUPS` largest): its relative weights against
-    those of *the rest of the customers* (everyone else in the sample). Each driver row has the
-    group's share, the rest's share, the difference with its bootstrap 95% interval and
-    ``verdict`` "more" / "less" (the interval excludes 0) or "same". A group or a rest with
-    fewer answers than :func:`cxcore.kda.min_n` says "too few to tell"."""
-    labels = _group_labels(sample, by)
-    names, counts = np.unique(labels, return_counts=True)
-    order = np.argsort(-counts, kind="stable")[:MAX_GROUPS]
+def group_drivers(sample: Sample, chosen: list[Variable],
+                  bys: tuple[str, ...] = ("segment", "channel"),
+                  draws: int = GROUP_DRAWS) -> dict[str, list[dict[str, Any]]]:
+    """Per segment and per channel (the :data:`MAX_GROUPS` largest of each): its relative
+    weights against those of *the rest of the customers* (everyone else in the sample). Each
+    driver row has the group's share with its 95% interval, the rest's share, the difference
+    with its bootstrap 95% interval and ``verdict`` "more" / "less" (the interval excludes 0)
+    or "same". A group or a rest with fewer answers than :func:`cxcore.kda.min_n` (or without
+    any spread in the outcome) says "too few to tell". All groups and rests of every breakdown
+    come from one set of Poisson bootstrap draws (:func:`cxcore.kda.analyse_views`)."""
     need = kda.min_n(len(chosen))
-    out = []
-    if len(names) < 2:
-        return out
-    for k in order:
-        name, mask = str(names[k]), labels == names[k]
-        n, rest = int(mask.sum()), int((~mask).sum())
-        row: dict[str, Any] = {"group": name, "n": n, "rest_n": rest, "enough": False,
-                               "drivers": []}
-        if n < need or rest < need or np.ptp(sample.y[mask]) == 0 or np.ptp(
-                sample.y[~mask]) == 0:
-            row["reason"] = (f"too few to tell: {n:,} answers in the group and {rest:,} in "
-                             f"the rest; at least {need:,} each are needed")
-            out.append(row)
+    labels = {by: _group_labels(sample, by) for by in bys}
+    combined = np.array(["\x1f".join(parts) for parts in zip(*labels.values(), strict=True)],
+                        dtype=object) if len(sample.y) else np.array([], dtype=object)
+    cell_names, cells = (np.unique(combined, return_inverse=True) if len(combined)
+                         else (np.array([]), np.array([], dtype=int)))
+    cell_parts = [name.split("\x1f") for name in cell_names]
+    plans: dict[str, list[dict[str, Any]]] = {}
+    views: list[np.ndarray] = []
+    for pos, by in enumerate(bys):
+        names, counts = np.unique(labels[by], return_counts=True)
+        plans[by] = []
+        if len(names) < 2:
             continue
-        mine = kda.analyse(sample.x[mask], sample.y[mask], draws=draws, with_shapley=False)
-        others = kda.analyse(sample.x[~mask], sample.y[~mask], draws=draws,
-                             with_shapley=False)
-        diff, low, high = kda.share_difference(mine, others)
-        row.update(enough=True, r2=mine.r2, rest_r2=others.r2)
-        for j, v in enumerate(chosen):
-            verdict = "more" if low[j] > 0 else "less" if high[j] < 0 else "same"
-            row["drivers"].append({
-                "attribute": v.key, "label": v.label, "weight_pct": float(mine.pct[j]),
-                "low_pct": float(mine.low_pct[j]), "high_pct": float(mine.high_pct[j]),
-                "rest_pct": float(others.pct[j]), "diff": float(diff[j]),
-                "diff_low": float(low[j]), "diff_high": float(high[j]), "verdict": verdict,
-                "rank": int(mine.rank[j])})
-        row["drivers"].sort(key=lambda d: d["rank"])
-        out.append(row)
-    return out
+        for k in np.argsort(-counts, kind="stable")[:MAX_GROUPS]:
+            name, mask = str(names[k]), labels[by] == names[k]
+            n, rest = int(mask.sum()), int((~mask).sum())
+            row: dict[str, Any] = {"group": name, "n": n, "rest_n": rest, "enough": False,
+                                   "drivers": []}
+            if (n < need or rest < need or np.ptp(sample.y[mask]) == 0
+                    or np.ptp(sample.y[~mask]) == 0):
+                row["reason"] = (f"too few to tell: {n:,} answers in the group and {rest:,} "
+                                 f"in the rest; at least {need:,} each are needed")
+            else:
+                inside = np.array([parts[pos] == name for parts in cell_parts])
+                row["_views"] = (len(views), len(views) + 1)
+                views += [inside, ~inside]
+            plans[by].append(row)
+    results = kda.analyse_views(sample.x, sample.y, cells, views, draws=draws) if views else []
+    for by in bys:
+        for row in plans[by]:
+            if "_views" not in row:
+                continue
+            mine, others = (results[i] for i in row.pop("_views"))
+            diff, low, high = kda.share_difference(mine, others)
+            row.update(enough=True, r2=mine.r2, rest_r2=others.r2)
+            for j, v in enumerate(chosen):
+                verdict = "more" if low[j] > 0 else "less" if high[j] < 0 else "same"
+                row["drivers"].append({
+                    "attribute": v.key, "label": v.label, "weight_pct": float(mine.pct[j]),
+                    "low_pct": float(mine.low_pct[j]), "high_pct": float(mine.high_pct[j]),
+                    "rest_pct": float(others.pct[j]), "diff": float(diff[j]),
+                    "diff_low": float(low[j]), "diff_high": float(high[j]),
+                    "verdict": verdict, "rank": int(mine.rank[j])})
+            row["drivers"].sort(key=lambda d: d["rank"])
+    return plans
 
 
 def consistency(sample: Sample, chosen: list[Variable], by: str,
@@ -514,9 +529,10 @@ def consistency(sample: Sample, chosen: list[Variable], by: str,
     """How far the same questions score apart across channels (``by="channel"``) or journey
     steps (``"step"``): per question, each group's mean on 0-100 of the scale, the gap
     between the lowest and the highest group, and the Kruskal-Wallis p-value over the groups
-    with at least :data:`GROUP_MIN` answers. ``verdict``: "differs" when p is below ``alpha``
-    divided by the number of questions (Bonferroni), "consistent" otherwise (any gap is within
-    the noise), "too few to tell" with fewer than two such groups."""
+    with at least :data:`GROUP_MIN` answers (:func:`cxcore.kda.kruskal_wallis`). ``verdict``:
+    "differs" when p is below ``alpha`` divided by the number of questions (Bonferroni),
+    "consistent" otherwise (any gap is within the noise), "too few to tell" with fewer than
+    two such groups."""
     labels = _group_labels(sample, by)
     if by == "step":
         keep = sample.step >= 0
@@ -537,11 +553,8 @@ def consistency(sample: Sample, chosen: list[Variable], by: str,
         if len(big) < 2:
             row["verdict"] = "too few to tell"
         else:
-            groups = [scaled[keep & (labels == g)] for g in big]
-            try:
-                p_value = float(stats.kruskal(*groups).pvalue)
-            except ValueError:  # every answer identical: no difference at all
-                p_value = 1.0
+            inside = keep & np.isin(labels, big)
+            p_value = kda.kruskal_wallis(scaled[inside], labels[inside].astype(str))[1]
             lowest, highest = min(means, key=means.get), max(means, key=means.get)
             row.update(p_value=p_value, lowest=lowest, highest=highest,
                        gap=means[highest] - means[lowest],

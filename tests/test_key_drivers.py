@@ -307,3 +307,17 @@ def test_default_outcome_and_segments(editor_session):
     with db.atomic():
         db["responses"].insert({"id": 3, "date": "2026-01-02", "nps": 9})
     assert kd.default_outcome(editor_session) == "nps"
+
+
+def test_a_label_outcome_excludes_only_its_own_question(survey):
+    session, ids = survey
+    db = session.db
+    for k in range(5):  # push the next id to 12, whose column a12 starts like speed's a1
+        attributes.define_attribute(db, f"filler{k}", f"Filler {k}", scale=(1, 5))
+    verdict = attributes.define_attribute(db, "verdict", "Verdict", kind="category",
+                                          categories=["good", "bad"])
+    assert ids["speed"] == 1 and verdict == 12
+    with db.atomic():
+        db.execute(f"update response_attributes set a{verdict} = a{ids['overall']}")
+    keys = {d["attribute"] for d in kd.key_drivers(session, "verdict=good")["drivers"]}
+    assert "speed" in keys and "verdict" not in keys
