@@ -135,6 +135,9 @@ def test_findings_in_plain_words():
     assert any("explain only 5%" in t for t in texts)
     assert any("'Speed' and 'Staff' move together (r = 0.80)" in t for t in texts)
     assert kd.findings({"enough": False}) == []
+    close = dict(result, r2=0.5, collinearity=None,
+                 drivers=[dict(rows[0], performance=64.8), rows[1]])
+    assert "scores 64.8 out of 100, below the average of 65.0" in kd.findings(close)[0]
 
 
 def test_label_outcome_is_coded_one_zero(survey):
@@ -321,3 +324,16 @@ def test_a_label_outcome_excludes_only_its_own_question(survey):
         db.execute(f"update response_attributes set a{verdict} = a{ids['overall']}")
     keys = {d["attribute"] for d in kd.key_drivers(session, "verdict=good")["drivers"]}
     assert "speed" in keys and "verdict" not in keys
+
+
+def test_coverage_is_estimated_on_a_sample_of_a_large_period(survey, monkeypatch):
+    session, _ = survey
+    exact = kd.key_drivers(session, "nps")
+    monkeypatch.setattr(kd, "COVERAGE_ROWS", 300)
+    estimated = kd.key_drivers(session, "nps")
+    assert estimated["answered"] == exact["answered"] == 1200  # the outcome count stays exact
+    assert [d["attribute"] for d in estimated["drivers"]] == [
+        d["attribute"] for d in exact["drivers"]]
+    app = next(d for d in estimated["drivers"] if d["attribute"] == "app")
+    assert 950 < app["answers"] < 1200  # 1,080 exactly; estimated from about 300 responses
+    assert next(d for d in exact["drivers"] if d["attribute"] == "app")["answers"] == 1080
