@@ -44,7 +44,8 @@ st.caption(f"{session.info.name}: which parts of the experience go with customer
 # ---- period ----
 grains = {"All data": "all", "Year": "year", "Quarter": "quarter", "Month": "month"}
 top = st.columns([1, 1, 2])
-grain = grains[top[0].selectbox("Period type", list(grains), key="dr_grain",
+grain = grains[shell.url_select("Period type", list(grains), key="dr_grain", param="grain",
+                                container=top[0], to_text=grains.get,
                                 help="Driver analysis needs many answers: start with all the "
                                      "data, then look at recent periods.")]
 if grain == "all":
@@ -53,7 +54,8 @@ if grain == "all":
                      format_func=lambda _: "All data")
 else:
     options = cached_periods(session, KEY, grain) or ["all"]
-    period = top[1].selectbox("Period", options, key=f"dr_period_{grain}")
+    period = shell.url_select("Period", options, key=f"dr_period_{grain}", param="period",
+                              container=top[1])
 
 analysis = cached_analysis(session, KEY, period)
 overall = analysis["overall"]
