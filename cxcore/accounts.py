@@ -20,14 +20,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import bcrypt
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from cxcore import storage
+from cxcore import backup, storage, workspace_db
+from cxcore.clock import now_iso  # also imported from here by older code
 from cxcore.errors import NotFound, PermissionDenied, Problem, ValidationError
 
 ROLES = ("viewer", "editor", "owner")
@@ -81,11 +81,6 @@ def m002_rights_sessions_audit(db: sqlite_utils.Database) -> None:
         pk="id", not_null={"at", "actor", "kind", "action"})
     db["audit_log"].create_index(["at"])
     db["audit_log"].create_index(["workspace_id", "at"])
-
-
-def now_iso() -> str:
-    """The current UTC time as an ISO-8601 string with seconds, as stored everywhere."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def password_problem(password: str) -> str | None:
@@ -169,8 +164,7 @@ class Accounts:
     def open(cls, root: str | Path | None = None) -> Accounts:
         """Open (creating and upgrading as needed) the accounts database under ``root``."""
         root = Path(root) if root is not None else storage.data_dir()
-        root.mkdir(parents=True, exist_ok=True)
-        (root / "workspaces").mkdir(exist_ok=True)
+        storage.private_dir(root / "workspaces")
         db = storage.connect(root / "accounts.db")
         migrations.apply(db)
         return cls(db, root)
@@ -183,19 +177,9 @@ class Accounts:
     def write(self) -> Iterator[sqlite_utils.Database]:
         """One write transaction that holds SQLite's write lock from its first statement
         (``BEGIN IMMEDIATE``), so the busy timeout applies and what it read cannot change before
-        it commits. Nested calls join the outer transaction."""
-        with self._lock:
-            conn = self.db.conn
-            if conn.in_transaction:
-                yield self.db
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.execute("COMMIT")
+        it commits (:meth:`cxcore.storage.Database.atomic`). Nested calls use savepoints."""
+        with self._lock, self.db.atomic():
+            yield self.db
 
     def audit(self, actor: str | None, kind: str, action: str, *, username: str | None = None,
               workspace_id: int | None = None, summary: str = "", before: object = None,
@@ -586,8 +570,6 @@ class Accounts:
         someone else as owner needs an administrator. The file is created and migrated
         immediately.
         """
-        from cxcore import workspace  # local import: workspace imports this module
-
         owner = owner or by
         if owner == SYSTEM:
             raise ValidationError(Problem("owner", "a workspace needs a real user as owner"))
@@ -611,7 +593,7 @@ class Accounts:
             self.audit(by, "workspace", "created", workspace_id=ws_id, username=owner,
                        summary=f"workspace created, owned by {owner}", after={"name": name})
         info = self.get_workspace(ws_id, owner)
-        workspace.initialise(info.path, name)
+        workspace_db.initialise(info.path, name)
         return info
 
     def _require_owner(self, workspace_id: int, by: str) -> None:
@@ -654,6 +636,7 @@ class Accounts:
             raise ValidationError(Problem(
                 "confirmation", "type the workspace's name exactly to delete it"))
         path = self.root / "workspaces" / row["file"]
+        backup.take_snapshot(path, "delete")  # kept CX_SNAPSHOT_DAYS days, then pruned
         with self.write():
             members = [dict(r) for r in self.db.query(
                 "select username, role from memberships where workspace_id = ? "
