@@ -16,6 +16,7 @@ from cxcore import (
     customer_data,
     interviews,
     journeys,
+    meetings,
     scorecard,
     workspace_core,
 )
@@ -31,4 +32,5 @@ def migration_sets() -> list[Migrations]:
         interviews.migrations,
         checklist.migrations,
         attributes.migrations,
+        meetings.migrations,
     ]
