@@ -16,14 +16,14 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import bcrypt
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from cxcore import storage
+from cxcore import storage, workspace_db
+from cxcore.clock import now_iso  # also imported from here by older code
 from cxcore.errors import NotFound, PermissionDenied, Problem, ValidationError
 
 ROLES = ("viewer", "editor", "owner")
@@ -57,11 +57,6 @@ def m001_accounts(db: sqlite_utils.Database) -> None:
         foreign_keys=[("workspace_id", "workspaces", "id"), ("username", "users", "username")],
     )
     db["memberships"].create_index(["username"])
-
-
-def now_iso() -> str:
-    """The current UTC time as an ISO-8601 string with seconds, as stored everywhere."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def password_problem(password: str) -> str | None:
@@ -336,8 +331,6 @@ class Accounts:
         Any signed-in user may create workspaces; naming someone else as owner needs an
         administrator. The file is created and migrated immediately.
         """
-        from cxcore import workspace  # local import: workspace imports this module
-
         owner = owner or by
         if owner == SYSTEM:
             raise ValidationError(Problem("owner", "a workspace needs a real user as owner"))
@@ -356,7 +349,7 @@ class Accounts:
                 {"workspace_id": ws_id, "username": owner, "role": "owner", "added_by": by,
                  "added_at": now_iso()})
         info = self.get_workspace(ws_id, owner)
-        workspace.initialise(info.path, name)
+        workspace_db.initialise(info.path, name)
         return info
 
     def _require_owner(self, workspace_id: int, by: str) -> None:

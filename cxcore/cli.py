@@ -5,25 +5,44 @@ Commands act as the server's operator (whoever can read the data folder), like t
 ``report``, plus the commands that domain modules register (``import``, ``export``,
 ``scorecard``).
 Each handler returns the process exit code; errors are printed as one readable line.
+
+Start-up stays fast (``--help`` is argparse and nothing else): the command modules are read,
+not imported, to list their commands, and only the module of the command being run is imported.
+Handlers import what they need (``sqlite_utils`` alone imports pandas).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import getpass
+import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cxcore import __version__, storage
-from cxcore.accounts import SYSTEM, Accounts
+from cxcore import __version__
 from cxcore.errors import CXError
-from cxcore.workspace import WorkspaceSession, open_session
+
+if TYPE_CHECKING:
+    from cxcore.accounts import Accounts
+    from cxcore.workspace import WorkspaceSession
+
+#: The operator's user name (== :data:`cxcore.accounts.SYSTEM`, kept here so start-up does not
+#: import the accounts module; tests/test_cli.py checks the two agree).
+SYSTEM = "__system__"
+
+#: ``build_parser(ALL)``: every command module imported and registered.
+ALL = object()
 
 #: Modules that add subcommands with ``register(subparsers)``.
 COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
+    "cxcore.cli_program",
 ]
 
 
@@ -33,9 +52,24 @@ def open_workspace_session(accounts: Accounts, workspace: str | int,
     member's role is checked like in the app; without ``as_user`` the command acts as the
     server's operator (:data:`~cxcore.accounts.SYSTEM`, owner rights). Raises
     :class:`~cxcore.errors.NotFound` for a workspace the user cannot see. Close it when done."""
+    from cxcore.workspace import open_session
+
     username = as_user or SYSTEM
     info = accounts.find_workspace(workspace, username)
     return open_session(accounts, info.id, username)
+
+
+def print_json(value: object) -> None:
+    """Print ``value`` as indented JSON, the form every ``--json`` option writes (dates and
+    paths as text)."""
+    import json
+
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--json`` flag every data command has."""
+    parser.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -68,10 +102,37 @@ def cmd_user_add(args: argparse.Namespace, accounts: Accounts) -> int:
 
 def cmd_user_list(args: argparse.Namespace, accounts: Accounts) -> int:
     """List users."""
+    if args.json:
+        print_json([_user_json(u) for u in accounts.list_users()])
+        return 0
     for user in accounts.list_users():
         flags = " (admin)" if user["is_admin"] else ""
         flags += " (disabled)" if user["disabled"] else ""
         print(f"{user['username']}\t{user['name']}{flags}")
+    return 0
+
+
+def _user_json(user: dict) -> dict:
+    return {**user, "is_admin": bool(user["is_admin"]), "disabled": bool(user["disabled"])}
+
+
+def cmd_user_show(args: argparse.Namespace, accounts: Accounts) -> int:
+    """One user and the workspaces they belong to, with their role in each."""
+    user = accounts.get_user(args.username)
+    if user is None:
+        raise CXError(f"There is no user named '{args.username}'.")
+    spaces = [{"id": w.id, "name": w.name, "role": w.role, "archived": w.archived}
+              for w in accounts.list_workspaces(user["username"], include_archived=True)]
+    if args.json:
+        print_json({**_user_json(user), "workspaces": spaces})
+        return 0
+    print(f"{user['username']}\t{user['name']}" + (" (admin)" if user["is_admin"] else "")
+          + (" (disabled)" if user["disabled"] else ""))
+    for key in ("email", "created_at"):
+        print(f"  {key}: {user[key] or '-'}")
+    for ws in spaces:
+        print(f"  {ws['role']:<7} {ws['id']}\t{ws['name']}" + (" (archived)" if ws["archived"]
+                                                             else ""))
     return 0
 
 
@@ -98,12 +159,49 @@ def cmd_workspace_list(args: argparse.Namespace, accounts: Accounts) -> int:
         "select w.id, w.name, w.file, w.archived_at, group_concat(m.username, ', ') as owners "
         "from workspaces w left join memberships m on m.workspace_id = w.id and m.role = 'owner' "
         "group by w.id order by w.name collate nocase"))
+    if args.json:
+        print_json([{"id": r["id"], "name": r["name"], "file": r["file"],
+                     "archived": bool(r["archived_at"]),
+                     "owners": r["owners"].split(", ") if r["owners"] else []} for r in rows])
+        return 0
     if not rows:
         print("No workspaces yet.")
     for row in rows:
         archived = " (archived)" if row["archived_at"] else ""
         print(f"{row['id']}\t{row['name']}{archived}\towner: {row['owners'] or '-'}")
     return 0
+
+
+def cmd_workspace_show(args: argparse.Namespace, accounts: Accounts) -> int:
+    """One workspace: its file, members and how many records of each kind it holds."""
+    from cxcore import workspace
+
+    session = open_workspace_session(accounts, args.workspace, args.as_user)
+    try:
+        info = session.info
+        data = {"id": info.id, "name": info.name, "file": str(info.path),
+                "archived": info.archived, "your_role": session.role,
+                "members": accounts.list_members(info.id, by=session.username),
+                "counts": workspace.counts(session)}
+    finally:
+        session.close()
+    if args.json:
+        print_json(data)
+        return 0
+    print(f"{data['id']}\t{data['name']}" + (" (archived)" if data["archived"] else ""))
+    print(f"  file: {data['file']}")
+    for m in data["members"]:
+        print(f"  {m['role']:<7} {m['username']}\t{m['name']}")
+    for table, count in data["counts"].items():
+        print(f"  {table}: {count:,}")
+    return 0
+
+
+def add_as_option(parser: argparse.ArgumentParser) -> None:
+    """``--as USER``: act as that member, whose role is checked as in the app."""
+    parser.add_argument("--as", dest="as_user", metavar="USER",
+                        help="act as this member, with their role (default: the server's "
+                             "operator, with owner rights)")
 
 
 def cmd_workspace_copy_setup(args: argparse.Namespace, accounts: Accounts) -> int:
@@ -158,12 +256,14 @@ def cmd_report(args: argparse.Namespace, accounts: Accounts) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with every registered subcommand."""
+def build_parser(command: object = ALL) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand; of the command modules, only the one that
+    adds ``command`` is imported (all of them for :data:`ALL`)."""
     parser = argparse.ArgumentParser(
         prog="python -m cxcore", description="CX program dashboard: command-line tools.")
     parser.add_argument("--version", action="version", version=__version__)
-    parser.add_argument("--data-dir", help="data folder (default: $CX_DATA_DIR or ./data)")
+    parser.add_argument("--data-dir", help="data folder (default: $CX_DATA_DIR or ./data); "
+                                           "before or after the command")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("init", help="create the data folder and accounts database").set_defaults(
@@ -179,7 +279,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from stdin even on a terminal")
     add.set_defaults(func=cmd_user_add)
-    user.add_parser("list", help="list users").set_defaults(func=cmd_user_list)
+    ulist = user.add_parser("list", help="list users")
+    add_json_option(ulist)
+    ulist.set_defaults(func=cmd_user_list)
+    ushow = user.add_parser("show", help="one user and their workspaces")
+    ushow.add_argument("username")
+    add_json_option(ushow)
+    ushow.set_defaults(func=cmd_user_show)
 
     ws = sub.add_parser("workspace", help="manage workspaces").add_subparsers(
         dest="workspace_command", required=True, metavar="ACTION")
@@ -187,7 +293,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("name")
     create.add_argument("--owner", help="owner's username (default: the administrator)")
     create.set_defaults(func=cmd_workspace_create)
-    ws.add_parser("list", help="list workspaces").set_defaults(func=cmd_workspace_list)
+    wlist = ws.add_parser("list", help="list workspaces")
+    add_json_option(wlist)
+    wlist.set_defaults(func=cmd_workspace_list)
+    wshow = ws.add_parser("show", help="one workspace: file, members, record counts")
+    wshow.add_argument("workspace", help="workspace name or id")
+    add_as_option(wshow)
+    add_json_option(wshow)
+    wshow.set_defaults(func=cmd_workspace_show)
     copy = ws.add_parser(
         "copy-setup", help="copy interview guides, targets, finance settings and journey "
                            "structure from one workspace into another (never client data)")
@@ -221,18 +334,73 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", required=True, help="the file to write")
     rep.set_defaults(func=cmd_report)
 
-    import importlib
-
     for module in COMMAND_MODULES:
-        importlib.import_module(module).register(sub)
+        declared = declared_commands(module)
+        if command is ALL or declared is None or command in dict(declared):
+            importlib.import_module(module).register(sub)
+        else:  # listed in --help; imported only when run
+            for name, text in declared:
+                sub.add_parser(name, help=text)
     return parser
+
+
+def declared_commands(module: str) -> list[tuple[str, str | None]] | None:
+    """The commands ``module``'s ``register(subparsers)`` adds, with their help, read from its
+    source without importing it; ``None`` when they are not plain literals (then it is
+    imported)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    register = next((n for n in tree.body
+                     if isinstance(n, ast.FunctionDef) and n.name == "register"), None)
+    if register is None or not register.args.args:
+        return None
+    param = register.args.args[0].arg
+    found = []
+    for node in ast.walk(register):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add_parser" and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == param):
+            if not node.args or not isinstance(node.args[0], ast.Constant):
+                return None
+            text = next((k.value.value for k in node.keywords if k.arg == "help"
+                         and isinstance(k.value, ast.Constant)), None)
+            found.append((node.args[0].value, text))
+    return found
+
+
+def _pop_data_dir(argv: list[str]) -> tuple[list[str], str | None]:
+    """Take ``--data-dir DIR`` (or ``--data-dir=DIR``) out of ``argv`` wherever it stands, so it
+    works before or after the command name."""
+    rest, value, i = [], None, 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        if arg == "--data-dir" and i + 1 < len(argv):
+            value, i = argv[i + 1], i + 2
+            continue
+        if arg.startswith("--data-dir="):
+            value = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        i += 1
+    return rest, value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
-    args = build_parser().parse_args(argv)
-    if args.data_dir:
-        os.environ["CX_DATA_DIR"] = args.data_dir
+    argv, data_dir = _pop_data_dir(list(sys.argv[1:] if argv is None else argv))
+    command = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(command).parse_args(argv)
+    if data_dir:
+        os.environ["CX_DATA_DIR"] = data_dir
+
+    from cxcore import storage
+    from cxcore.accounts import Accounts
+
     accounts = Accounts.open(storage.data_dir())
     try:
         return args.func(args, accounts)

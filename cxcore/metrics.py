@@ -123,16 +123,60 @@ def enps(promoters: int, passives: int, detractors: int) -> float | None:
     return nps_score(promoters, passives, detractors)
 
 
-def nps_change_is_meaningful(moe_a: float | None, moe_b: float | None,
-                             change: float | None) -> bool | None:
-    """True when an NPS change lies outside the combined margin of error.
+@dataclass(frozen=True)
+class ChangeTest:
+    """A two-sided test of a change between two independent samples.
 
-    Combined MoE = sqrt(MoE_a² + MoE_b²) (independent samples: variances add).
-    ``None`` when either period has no data.
-    """
-    if moe_a is None or moe_b is None or change is None:
+    ``difference`` is what was tested (on the scale of the metric: points, percentage points or
+    scale units), ``se`` its standard error, ``statistic`` the z or t value, ``df`` the degrees
+    of freedom of a t test (None for z) and ``p_value`` the two-sided p-value."""
+
+    difference: float
+    se: float
+    statistic: float
+    p_value: float
+    df: float | None = None
+
+
+def _two_sided_normal_p(z: float) -> float:
+    return math.erfc(abs(z) / math.sqrt(2.0))
+
+
+def nps_adjusted(promoters: int, passives: int, detractors: int) -> float | None:
+    """The adjusted-Wald NPS estimate in points, the centre of :func:`nps_interval`:
+    100 × ((promoters + 3/4) − (detractors + 3/4)) / (n + 3) (Rocks 2016)."""
+    n = promoters + passives + detractors
+    if n <= 0:
         return None
-    return abs(change) > math.sqrt(moe_a ** 2 + moe_b ** 2)
+    return 100.0 * (promoters - detractors) / (n + 3)
+
+
+def nps_change_test(a: tuple[int, int, int], b: tuple[int, int, int]) -> ChangeTest | None:
+    """Test the change of an NPS between two independent samples ``a`` (new) and ``b`` (old),
+    each (promoters, passives, detractors), on the same estimates the intervals use.
+
+    difference = NPS'_a − NPS'_b, the adjusted-Wald estimates (:func:`nps_adjusted`), in
+    points; SE = 100 × sqrt(SE_a² + SE_b²) with SE from :func:`nps_standard_error` (independent
+    samples: variances add); z = difference / SE; p = 2 (1 − Φ(|z|)). This is the adjusted-Wald
+    difference interval of Rocks (2016), section 4. ``None`` when a sample is empty.
+    """
+    se_a, se_b = nps_standard_error(*a), nps_standard_error(*b)
+    if se_a is None or se_b is None:
+        return None
+    diff = nps_adjusted(*a) - nps_adjusted(*b)  # type: ignore[operator]
+    se = 100.0 * math.sqrt(se_a ** 2 + se_b ** 2)
+    z = diff / se if se > 0 else 0.0
+    return ChangeTest(diff, se, z, _two_sided_normal_p(z))
+
+
+def nps_change_is_meaningful(a: tuple[int, int, int], b: tuple[int, int, int],
+                             min_n: int = SMALL_SAMPLE, alpha: float = 0.05) -> bool | None:
+    """True when :func:`nps_change_test` rejects "no change" at ``alpha``; ``None`` (cannot
+    tell) when a sample is empty or has fewer than ``min_n`` answers."""
+    if min(sum(a), sum(b)) < min_n:
+        return None
+    test = nps_change_test(a, b)
+    return None if test is None else test.p_value < alpha
 
 
 def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> float | None:
@@ -147,28 +191,89 @@ def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> float | None:
     return (k1 / n1 - k2 / n2) / math.sqrt(variance)
 
 
+def proportion_change_test(k1: int, n1: int, k2: int, n2: int) -> ChangeTest | None:
+    """Pooled two-proportion z-test (:func:`two_proportion_z`) of p1 − p2 in percentage points;
+    p = 2 (1 − Φ(|z|)). ``None`` when a sample is empty."""
+    z = two_proportion_z(k1, n1, k2, n2)
+    if z is None:
+        return None
+    diff = 100.0 * (k1 / n1 - k2 / n2)
+    pooled = (k1 + k2) / (n1 + n2)
+    se = 100.0 * math.sqrt(max(pooled * (1 - pooled), 0.0) * (1 / n1 + 1 / n2))
+    return ChangeTest(diff, se, z, _two_sided_normal_p(z))
+
+
 def proportion_change_is_meaningful(k1: int, n1: int, k2: int, n2: int,
-                                    z: float = Z95) -> bool | None:
-    """True when two proportions differ at the 5% level (|two-proportion z| > 1.96)."""
-    stat = two_proportion_z(k1, n1, k2, n2)
-    return None if stat is None else abs(stat) > z
+                                    alpha: float = 0.05) -> bool | None:
+    """True when two proportions differ at ``alpha`` (:func:`proportion_change_test`)."""
+    test = proportion_change_test(k1, n1, k2, n2)
+    return None if test is None else test.p_value < alpha
+
+
+def _mean_var(n: int, total: float, squares: float) -> tuple[float, float]:
+    mean = total / n
+    return mean, max((squares - n * mean * mean) / (n - 1), 0.0)
+
+
+def mean_interval(n: int, total: float, squares: float,
+                  level: float = 0.95) -> tuple[float, float, float] | None:
+    """The t interval of a mean from its sums: (margin, low, high) with
+    margin = t_{1−α/2, n−1} × s / sqrt(n), s² = (Σx² − n·x̄²)/(n − 1) (Student's t, so small
+    samples get the wider interval they need). ``None`` below 2 answers."""
+    from scipy import stats
+
+    if n < 2:
+        return None
+    mean, var = _mean_var(n, total, squares)
+    margin = float(stats.t.ppf(0.5 + level / 2, n - 1)) * math.sqrt(var / n)
+    return margin, mean - margin, mean + margin
+
+
+def mean_change_test(n1: int, total1: float, squares1: float,
+                     n2: int, total2: float, squares2: float) -> ChangeTest | None:
+    """Welch's t-test of m1 − m2 from sums: t = (m1 − m2) / sqrt(s1²/n1 + s2²/n2), degrees of
+    freedom by Welch–Satterthwaite, df = (v1 + v2)² / (v1²/(n1 − 1) + v2²/(n2 − 1)) with
+    v = s²/n; p from Student's t (scipy.stats.t). ``None`` unless both samples have at least
+    2 answers. Two constant samples: p = 1 when equal, 0 when not."""
+    from scipy import stats
+
+    if n1 < 2 or n2 < 2:
+        return None
+    m1, v1 = _mean_var(n1, total1, squares1)
+    m2, v2 = _mean_var(n2, total2, squares2)
+    a, b = v1 / n1, v2 / n2
+    se = math.sqrt(a + b)
+    diff = m1 - m2
+    if se == 0:
+        return ChangeTest(diff, 0.0, 0.0 if diff == 0 else math.inf,
+                          1.0 if diff == 0 else 0.0, float(n1 + n2 - 2))
+    df = (a + b) ** 2 / ((a * a / (n1 - 1)) + (b * b / (n2 - 1)))
+    t = diff / se
+    return ChangeTest(diff, se, t, float(2 * stats.t.sf(abs(t), df)), df)
 
 
 def mean_change_is_meaningful(n1: int, total1: float, squares1: float,
                               n2: int, total2: float, squares2: float,
-                              z: float = Z95) -> bool | None:
-    """True when two means differ at the 5% level (Welch's statistic, normal approximation):
-    |m1 − m2| / sqrt(s1²/n1 + s2²/n2) > 1.96, with s² the sample variance from sums.
+                              alpha: float = 0.05) -> bool | None:
+    """True when two means differ at ``alpha`` by Welch's t-test (:func:`mean_change_test`).
     ``None`` unless both samples have at least 2 answers."""
-    if n1 < 2 or n2 < 2:
-        return None
-    m1, m2 = total1 / n1, total2 / n2
-    v1 = max((squares1 - n1 * m1 * m1) / (n1 - 1), 0.0)
-    v2 = max((squares2 - n2 * m2 * m2) / (n2 - 1), 0.0)
-    se = math.sqrt(v1 / n1 + v2 / n2)
-    if se == 0:
-        return m1 != m2
-    return abs(m1 - m2) / se > z
+    test = mean_change_test(n1, total1, squares1, n2, total2, squares2)
+    return None if test is None else test.p_value < alpha
+
+
+def holm(p_values: dict[str, float]) -> dict[str, float]:
+    """Holm's step-down adjusted p-values (Holm 1979, "A simple sequentially rejective
+    multiple test procedure", Scandinavian Journal of Statistics 6:65-70): sort the m p-values
+    ascending, p'_(i) = max_{j <= i} min(1, (m − j + 1) p_(j)). Rejecting where p' < α keeps
+    the chance of any false "meaningful" in the family at most α."""
+    ordered = sorted(p_values.items(), key=lambda kv: kv[1])
+    m_count = len(ordered)
+    out: dict[str, float] = {}
+    running = 0.0
+    for i, (key, p) in enumerate(ordered):
+        running = max(running, min(1.0, (m_count - i) * p))
+        out[key] = running
+    return out
 
 
 def csat_pct(top_two: int, answered: int) -> float | None:
@@ -235,16 +340,42 @@ def monthly_churn_hazard(churn_events: int, customer_months: float) -> float | N
     return None if customer_months <= 0 else churn_events / customer_months
 
 
-def clv_simple(monthly_revenue_per_customer: float | None,
-               monthly_churn: float | None) -> float | None:
-    """Simple customer lifetime value = monthly revenue per customer × expected lifetime in
-    months, where expected lifetime = 1 / monthly churn rate (geometric survival).
+#: Default lifetime horizon of the CLV, in years (a workspace setting may change it).
+CLV_HORIZON_YEARS = 5
 
-    ``None`` without revenue data or when no customer has churned (lifetime unbounded).
+
+def clv(monthly_revenue_per_customer: float | None, monthly_churn: float | None,
+        gross_margin: float = 1.0, annual_discount_rate: float = 0.0,
+        horizon_months: float = 12 * CLV_HORIZON_YEARS) -> float | None:
+    """Customer lifetime value over a horizon: the margin a customer is expected to bring in
+    the next ``horizon_months`` months, counting this month.
+
+    CLV = Σ_{t=0}^{H−1} m q^t = m (1 − q^H) / (1 − q), with m = monthly revenue per customer ×
+    gross margin (0-1), q = r / (1 + d), r = 1 − monthly churn (retention, geometric survival),
+    d = the monthly discount rate (:func:`monthly_discount_rate`), H = the horizon in months;
+    q = 1 (no churn, no discount) gives m × H. Margins arrive at the start of each month the
+    customer is still there, so without discount and horizon this is m / churn, "monthly margin
+    × expected lifetime" (the initial-margin form of Gupta & Lehmann 2003, "Customers as Assets",
+    Journal of Interactive Marketing 17(1): m (1 + d) / (1 + d − r)). Always 0 <= CLV <= m × H.
+    ``None`` without revenue or churn data.
     """
-    if monthly_revenue_per_customer is None or not monthly_churn:
+    if monthly_revenue_per_customer is None or monthly_churn is None:
         return None
-    return monthly_revenue_per_customer / monthly_churn
+    retention = 1.0 - min(max(monthly_churn, 0.0), 1.0)
+    margin = monthly_revenue_per_customer * gross_margin
+    months = max(math.floor(horizon_months), 0)
+    q = retention / (1.0 + monthly_discount_rate(annual_discount_rate))
+    if q >= 1.0:
+        return margin * months
+    return margin * (1.0 - q ** months) / (1.0 - q)
+
+
+def clv_simple(monthly_revenue_per_customer: float | None, monthly_churn: float | None,
+               gross_margin: float = 1.0,
+               horizon_months: float = 12 * CLV_HORIZON_YEARS) -> float | None:
+    """Undiscounted CLV: :func:`clv` with d = 0, i.e. monthly margin × Σ_{t<H} r^t (= monthly
+    margin × expected lifetime 1 / churn when the horizon is long)."""
+    return clv(monthly_revenue_per_customer, monthly_churn, gross_margin, 0.0, horizon_months)
 
 
 def monthly_discount_rate(annual_rate: float) -> float:
@@ -253,23 +384,12 @@ def monthly_discount_rate(annual_rate: float) -> float:
 
 
 def clv_discounted(monthly_revenue_per_customer: float | None, monthly_churn: float | None,
-                   gross_margin: float, annual_discount_rate: float) -> float | None:
-    """Discounted customer lifetime value (Gupta & Lehmann 2003, "Customers as Assets",
-    Journal of Interactive Marketing 17(1)): CLV = m × r / (1 + d − r), with
-    m = monthly revenue per customer × gross margin (0-1), r = 1 − monthly churn rate (retention),
-    d = monthly discount rate from the annual one (:func:`monthly_discount_rate`).
-
-    Margins are received at the end of each month the customer is still there; ``None`` without
-    revenue or churn data.
-    """
-    if monthly_revenue_per_customer is None or monthly_churn is None:
-        return None
-    retention = 1.0 - min(max(monthly_churn, 0.0), 1.0)
-    d = monthly_discount_rate(annual_discount_rate)
-    denominator = 1.0 + d - retention
-    if denominator <= 0:
-        return None
-    return monthly_revenue_per_customer * gross_margin * retention / denominator
+                   gross_margin: float, annual_discount_rate: float,
+                   horizon_months: float = 12 * CLV_HORIZON_YEARS) -> float | None:
+    """Discounted CLV: :func:`clv` with the annual discount rate turned monthly, so a margin
+    t months away counts 1 / (1 + d)^t."""
+    return clv(monthly_revenue_per_customer, monthly_churn, gross_margin, annual_discount_rate,
+               horizon_months)
 
 
 def target_status(value: float | None, target: float | None, warn_at: float | None = None,

@@ -30,7 +30,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from cxcore import checklist, journeys, scorecard
+from cxcore import checklist, journeys, locale_settings, scorecard
 from cxcore import interviews as iv
 from cxcore import journey_charts as jc
 from cxcore.errors import CXError
@@ -120,7 +120,7 @@ def _program_section(program: dict[str, Any]) -> str:
 
 
 def _metric_rows(keys: tuple[str, ...], card: dict, changes: dict, targets: dict,
-                 compare_label: str | None) -> tuple[str, list[str]]:
+                 compare_label: str | None, where: Any = None) -> tuple[str, list[str]]:
     rows, missing = [], []
     for key in keys:
         d = scorecard.METRIC_BY_KEY[key]
@@ -129,20 +129,20 @@ def _metric_rows(keys: tuple[str, ...], card: dict, changes: dict, targets: dict
             missing.append(key)
             continue
         extra = ""
-        if key == "nps" and card.get("nps_moe") is not None:
-            extra = f'<div class="small">±{card["nps_moe"]:.0f} · n = {card["nps_n"]:,}</div>'
+        if interval := scorecard.metric_interval_text(card, key, where=where):
+            extra = f'<div class="small">{e(interval)}</div>'
         elif key in ("nrr_pct", "grr_pct") and card.get("revenue_cohort"):
             extra = f'<div class="small">{_plural(card["revenue_cohort"], "customer")}</div>'
         change = changes[key]
         if change.change is None:
             change_cell = '<span class="muted">—</span>'
         else:
-            if change.meaningful:
-                good = (change.change > 0) == d.higher_is_better
-                css, verdict = ("up" if good else "down"), "meaningful change"
-            else:
-                css, verdict = "flat", change.note
-            delta = scorecard.format_change(change.change, d.unit)
+            # Only a tested change on adequate samples is coloured; the note says why not.
+            css = "flat"
+            if change.meaningful is True:
+                css = "up" if (change.change > 0) == d.higher_is_better else "down"
+            verdict = change.note
+            delta = scorecard.format_change(change.change, d.unit, where)
             change_cell = (f'<span class="delta {css}">{e(delta)}'
                            f'</span><div class="small">{e(verdict)}</div>')
         target = targets.get(key)
@@ -150,10 +150,12 @@ def _metric_rows(keys: tuple[str, ...], card: dict, changes: dict, targets: dict
         if target:
             target_cell = (f'{_status_badge(scorecard.status(key, value, targets))}'
                            f'<div class="small">target '
-                           f'{e(scorecard.format_value(target["target"], d.unit))}</div>')
+                           f'{e(scorecard.format_value(target["target"], d.unit, where=where))}'
+                           '</div>')
         rows.append(
             f'<tr data-metric="{e(key)}"><th scope="row">{e(d.label)}</th>'
-            f'<td class="value">{e(scorecard.format_value(value, d.unit))}{extra}</td>'
+            f'<td class="value">{e(scorecard.format_value(value, d.unit, where=where))}'
+            f'{extra}</td>'
             f'<td>{change_cell}</td><td>{target_cell}</td></tr>')
     head = (f'<thead><tr><th>Metric</th><th>Value</th>'
             f'<th>vs {e(compare_label) if compare_label else "before"}</th>'
@@ -169,10 +171,12 @@ def _scorecard_section(session: WorkspaceSession, period: str, card: dict,
         return (f'<section id="scorecard"><h2>{title}</h2><p class="empty">There is nothing to '
                 'score yet for this period: no survey responses, customers or employee pulse '
                 'answers have been imported.</p></section>')
-    changes = scorecard.compare(card, before)
+    min_n = scorecard.small_sample_threshold(session)
+    where = locale_settings.workspace_locale(session)
+    changes = scorecard.compare(card, before, min_n=min_n)
     targets = scorecard.targets(session)
     notes = [text for _, text in scorecard.caveats(card, period, before, compare_label,
-                                                   show_day=_day)]
+                                                   show_day=_day, min_n=min_n)]
     columns = []
     for heading, keys, empty in (
             (f"How customers feel · {_plural(card['responses'], 'response')}", SOFT_KEYS,
@@ -180,7 +184,7 @@ def _scorecard_section(session: WorkspaceSession, period: str, card: dict,
             (f"What they do · {_plural(card['customers'], 'customer')}", HARD_KEYS,
              "No customer list or revenue in this period yet: retention, churn and revenue "
              "need them.")):
-        table, missing = _metric_rows(keys, card, changes, targets, compare_label)
+        table, missing = _metric_rows(keys, card, changes, targets, compare_label, where)
         body = table or f'<p class="empty">{e(empty)}</p>'
         if table and missing:
             body += ('<p class="small">No data yet: ' + e("; ".join(
@@ -188,9 +192,8 @@ def _scorecard_section(session: WorkspaceSession, period: str, card: dict,
                 for k in missing)) + ".</p>")
         columns.append(f'<div class="col"><h3>{e(heading)}</h3>{body}</div>')
     footnotes = ["Customer effort is on 1-7 where 7 = very easy (higher is better).",
-                 "A grey change is not larger than the noise: for NPS, inside the combined "
-                 "margin of error; for CSAT and churn, not significant at 5%. Other changes "
-                 "are not tested."]
+                 "A grey change is not shown to be larger than the noise.",
+                 scorecard.TESTS_NOTE]
     if words := scorecard.revenue_retention_words(card):
         footnotes.append(words)
     warn = "".join(f'<p class="note">{e(n)}</p>' for n in notes)
@@ -199,7 +202,7 @@ def _scorecard_section(session: WorkspaceSession, period: str, card: dict,
             f'<p class="small">{e(" ".join(footnotes))}</p></section>')
 
 
-def _value_section(rows: list[dict], period: str) -> str:
+def _value_section(rows: list[dict], period: str, where: Any = None) -> str:
     head = '<section id="value"><h2>What a promoter is worth</h2>'
     if not rows:
         return head + ('<p class="empty">No survey answers are linked to customers in '
@@ -210,12 +213,12 @@ def _value_section(rows: list[dict], period: str) -> str:
     top = max((r[measure] or 0) for r in rows) or 1
 
     def money(value: float | None) -> str:
-        return "—" if value is None else f"{value:,.0f}"
+        return locale_settings.format_money(value, where)
 
     body = []
     for r in rows:
         width = max(0.0, 100 * (r[measure] or 0) / top)
-        retention = "—" if r["retention_pct"] is None else f"{r['retention_pct']:.0f} %"
+        retention = locale_settings.format_pct(r["retention_pct"], 0, where)
         body.append(
             f'<tr class="{e(r["nps_group"])}"><th scope="row">'
             f'{e(GROUP_LABELS.get(r["nps_group"], r["nps_group"]))}</th>'
@@ -366,7 +369,7 @@ def _drivers_section(session: WorkspaceSession, period: str) -> str:
 
 
 def _glance(card: dict, changes: dict, program: dict, open_actions: int, overdue: int,
-            compare_label: str | None) -> str:
+            compare_label: str | None, where: Any = None) -> str:
     tiles = []
     for key in ("nps", "csat_pct", "retention_rate_pct"):
         d = scorecard.METRIC_BY_KEY[key]
@@ -374,10 +377,14 @@ def _glance(card: dict, changes: dict, program: dict, open_actions: int, overdue
         change = changes.get(key)
         sub = "no data yet" if value is None else ""
         if value is not None and change is not None and change.change is not None:
-            verdict = ("meaningful" if change.meaningful else "within the noise"
+            verdict = ("meaningful" if change.meaningful is True else "within the noise"
                        if change.meaningful is False else change.note)
-            sub = f"{scorecard.format_change(change.change, d.unit)} vs {compare_label} ({verdict})"
-        tiles.append((d.label, scorecard.format_value(value, d.unit, missing="—"), sub))
+            sub = (f"{scorecard.format_change(change.change, d.unit, where)} vs "
+                   f"{compare_label} ({verdict})")
+        if interval := scorecard.metric_interval_text(card, key, where=where):
+            sub = f"{interval}. {sub}".strip()
+        tiles.append((d.label, scorecard.format_value(value, d.unit, missing="—", where=where),
+                      sub))
     tiles.append(("Program steps done", f"{program['done_count']} of 6",
                   f"{round(100 * program['total_progress'])}% of the way"))
     tiles.append(("Open actions", f"{open_actions:,}",
@@ -512,23 +519,24 @@ def program_report_html(session: WorkspaceSession, *, period: str | None = None,
     Viewers may export: it only reads.
     """
     session.require("viewer")
-    today = today or date.today()
+    today = today or locale_settings.today(session)
     period_label = scorecard.parse_period(period or default_period(session)).label
     per = scorecard.parse_period(period_label)
     previous = scorecard.previous_period(per)
     card = scorecard.scorecard(session, per.label)
     before = scorecard.scorecard(session, previous.label) if previous else None
     compare_label = previous.label if previous else None
-    changes = scorecard.compare(card, before)
+    where = locale_settings.workspace_locale(session)
+    changes = scorecard.compare(card, before, min_n=scorecard.small_sample_threshold(session))
     program = checklist.overview(session)
 
     journeys_html, open_actions, overdue = _journey_section(session, today)
     parts = [
-        _glance(card, changes, program, open_actions, overdue, compare_label),
+        _glance(card, changes, program, open_actions, overdue, compare_label, where),
         _program_section(program),
         _scorecard_section(session, per.label, card, before, compare_label),
         _drivers_section(session, per.label),
-        _value_section(scorecard.value_by_nps_group(session, per.label), per.label),
+        _value_section(scorecard.value_by_nps_group(session, per.label), per.label, where),
         journeys_html,
         _quotes_section(session),
     ]

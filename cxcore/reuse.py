@@ -100,7 +100,8 @@ def copy_setup(source: WorkspaceSession, target: WorkspaceSession,
                 counts[part] = len(checklist_targets) + len(score_targets)
             elif part == "finance":
                 scorecard.set_finance_settings(target, finance["gross_margin_pct"],
-                                               finance["annual_discount_rate_pct"])
+                                               finance["annual_discount_rate_pct"],
+                                               finance["clv_horizon_years"])
                 counts[part] = len(finance)
             elif part == "journeys":
                 for journey_id in journey_ids:

@@ -42,6 +42,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from cxcore import locale_settings as loc
 from cxcore import metrics as m
 from cxcore.errors import Problem, ValidationError
 from cxcore.workspace import WorkspaceSession
@@ -51,7 +52,9 @@ migrations = Migrations("cxcore.scorecard")
 DAYS_PER_MONTH = 365.2425 / 12
 TARGETS_SETTING = "scorecard_targets"
 FINANCE_SETTING = "scorecard_finance"
-DEFAULT_FINANCE = {"gross_margin_pct": 100.0, "annual_discount_rate_pct": 10.0}
+DEFAULT_FINANCE = {"gross_margin_pct": 100.0, "annual_discount_rate_pct": 10.0,
+                   "clv_horizon_years": float(m.CLV_HORIZON_YEARS)}
+SMALL_SAMPLE_SETTING = "small_sample_min"
 NOT_SET = "(not set)"  # the breakdown group of records without a segment or channel
 NET_AMOUNT = "iif(kind in ('downgrade', 'refund'), -abs(amount), amount)"
 
@@ -88,19 +91,21 @@ class MetricDef:
 
 METRICS: tuple[MetricDef, ...] = (
     MetricDef("nps", "NPS", "pts", True, False, "nps",
-              "Net Promoter Score: % promoters (9-10) − % detractors (0-6), -100 to 100."),
+              "Net Promoter Score: the % of promoters (9-10) minus the % of detractors (0-6), "
+              "from -100 to 100."),
     MetricDef("csat_pct", "CSAT", "%", True, False, "proportion",
-              "Share of satisfied answers: 4 or 5 on a 1-5 scale."),
+              "The share of answers that are satisfied: 4 or 5 on a 1-5 scale."),
     MetricDef("ces_mean", "Customer effort", "/7", True, False, "mean",
-              "Mean effort score on 1-7 where 7 = very easy (higher is better)."),
+              "The average effort answer on 1-7 where 7 = very easy (higher is better)."),
     MetricDef("rating_index", "CX index", "pts", True, False, None,
-              "Effectiveness, ease and emotion ratings (1-7) averaged on a 0-100 scale."),
+              "The effectiveness, ease and emotion ratings (1-7) averaged on a 0-100 scale."),
     MetricDef("enps", "eNPS", "pts", True, False, "nps",
-              "Employee NPS from the pulse survey, -100 to 100."),
+              "Employee NPS from the pulse survey: would staff recommend working here, "
+              "-100 to 100."),
     MetricDef("retention_rate_pct", "Retention", "%", True, True, "proportion",
-              "Customers at the start of the period still customers at its end."),
+              "The share of customers at the start of the period still customers at its end."),
     MetricDef("churn_rate_pct", "Churn", "%", False, True, "proportion",
-              "Customers at the start of the period who left during it."),
+              "The share of customers at the start of the period who left during it."),
     MetricDef("nrr_pct", "Net revenue retention", "%", True, True, None,
               "What the customers who paid throughout the period before pay now, incl. "
               "upsells, minus downgrades and those who left, as a % of what they paid then. "
@@ -109,15 +114,19 @@ METRICS: tuple[MetricDef, ...] = (
               "Like net revenue retention, but upsells don't count: only what was lost to "
               "leavers and downgrades (at most 100 %)."),
     MetricDef("revenue_per_customer", "Revenue per customer", "money", True, True, None,
-              "Net revenue of the period / customers with revenue in it."),
+              "What a paying customer paid on average in the period (net revenue / customers "
+              "with revenue)."),
     MetricDef("clv", "Customer lifetime value", "money", True, True, None,
-              "Monthly revenue per customer / monthly churn rate."),
+              "The gross margin a customer is expected to bring over the lifetime horizon "
+              "(default 5 years), from today's monthly revenue and monthly churn; with the "
+              "gross margin at 100 % it is revenue."),
     MetricDef("clv_discounted", "Discounted CLV", "money", True, True, None,
-              "Margin per month × r / (1 + d − r): retention r, monthly discount rate d."),
+              "The same lifetime margin in today's money: each future month discounted at "
+              "the annual discount rate."),
     MetricDef("expansion_revenue", "Upsell revenue", "money", True, True, None,
-              "Revenue from upsell events in the period."),
+              "The revenue from upsell events in the period."),
     MetricDef("referrals", "Referred customers", "count", True, True, None,
-              "New customers in the period acquired by referral."),
+              "How many new customers of the period came by referral from a customer."),
 )
 METRIC_BY_KEY = {d.key: d for d in METRICS}
 
@@ -140,38 +149,84 @@ NEEDS = {
 # ---- formatting ---------------------------------------------------------------------------------
 
 def format_value(value: float | None, unit: str, *, precise: bool = False,
-                 missing: str = "no data") -> str:
+                 missing: str = "no data", where: Any = None) -> str:
     """A metric value as people read it, by :attr:`MetricDef.unit`: ``"%"`` → ``42.5 %``,
-    ``"pts"`` → ``+31``, ``"/7"`` → ``5.12 / 7``, ``"count"`` → ``1,204``, anything else
-    (``"money"``) → ``12,345``. ``None`` gives ``missing``.
+    ``"pts"`` → ``+31``, ``"/7"`` → ``5.12 / 7``, ``"count"`` → ``1,204``, ``"money"`` →
+    ``$12,345`` in the workspace's currency and number format (``where``: a session or a
+    :class:`cxcore.locale_settings.Locale`). ``None`` gives ``missing``; nothing prints "-0".
 
     ``precise`` (the command line's table) shows points with one decimal (``+31.4``) and money
-    with two (``12,345.68``); the cards and the report round both to whole numbers.
+    with two (``$12,345.68``); the cards and the report round both to whole numbers.
     """
     if value is None:
         return missing
     if unit == "%":
-        return f"{value:.1f} %"
+        return loc.format_pct(value, 1, where)
     if unit == "pts":
-        return f"{value:+.1f}" if precise else f"{value:+.0f}"
+        return loc.format_points(value, 1 if precise else 0, where)
     if unit == "/7":
-        return f"{value:.2f} / 7"
-    if unit == "count" or not precise:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+        return f"{loc.format_number(value, 2, where)} / 7"
+    if unit == "count":
+        return loc.format_number(value, 0, where)
+    return loc.format_money(value, where, 2 if precise else 0)
 
 
-def format_change(change: float | None, unit: str) -> str | None:
+def format_change(change: float | None, unit: str, where: Any = None) -> str | None:
     """A change between two periods, always signed: percentage points for ``"%"``
     (``+2.5 pp``), points for ``"pts"`` (``-3.0 pts``), two decimals for ``"/7"`` (``+0.25``),
-    a whole number otherwise (``+1,200``). ``None`` (nothing to compare with) gives ``None``."""
+    money in the workspace's currency (``+$1,200``), a whole number otherwise. ``None``
+    (nothing to compare with) gives ``None``."""
     if change is None:
         return None
-    if unit in ("%", "pts"):
-        return f"{change:+.1f} {'pts' if unit == 'pts' else 'pp'}"
+    if unit == "%":
+        return loc.format_pp(change, 1, where)
+    if unit == "pts":
+        return f"{loc.format_number(change, 1, where, signed=True)} pts"
     if unit == "/7":
-        return f"{change:+.2f}"
-    return f"{change:+,.0f}"
+        return loc.format_number(change, 2, where, signed=True)
+    if unit == "money":
+        return loc.format_money(change, where, signed=True)
+    return loc.format_number(change, 0, where, signed=True)
+
+
+def format_interval(low: float | None, high: float | None, unit: str = "pts", *,
+                    precise: bool = False, where: Any = None) -> str | None:
+    """A 95 % interval as its two ends: ``95 % CI +17 to +33`` (None without one)."""
+    if low is None or high is None:
+        return None
+    if unit == "/7":
+        ends = [loc.format_number(v, 2, where) for v in (low, high)]
+    else:
+        ends = [format_value(v, unit, precise=precise, where=where) for v in (low, high)]
+    return f"95 % CI {ends[0]} to {ends[1]}"
+
+
+#: The card fields that hold each metric's interval and sample size.
+INTERVALS = {"nps": ("nps_low", "nps_high", "nps_n"), "enps": ("enps_low", "enps_high", "enps_n"),
+             "ces_mean": ("ces_low", "ces_high", "ces_n")}
+
+
+def metric_interval_text(card: dict[str, Any], key: str, *, precise: bool = False,
+                         where: Any = None) -> str | None:
+    """The interval and sample size shown next to a metric: ``(95 % CI +17 to +33), n = 360``
+    for NPS, eNPS and customer effort; ``None`` for other metrics or without an interval."""
+    fields = INTERVALS.get(key)
+    if not fields or card.get(fields[0]) is None:
+        return None
+    d = METRIC_BY_KEY[key]
+    interval = format_interval(card[fields[0]], card[fields[1]], d.unit, precise=precise,
+                               where=where)
+    return f"({interval}), n = {loc.format_number(card[fields[2]], 0, where)}"
+
+
+def metric_with_interval(card: dict[str, Any], key: str, *, precise: bool = False,
+                         where: Any = None, missing: str = "no data") -> str:
+    """A metric value followed by its interval when it has one:
+    ``+25 (95 % CI +17 to +33), n = 360``."""
+    d = METRIC_BY_KEY[key]
+    text = format_value(card.get(key), d.unit, precise=precise, missing=missing, where=where)
+    extra = metric_interval_text(card, key, precise=precise, where=where)
+    return f"{text} {extra}" if extra and card.get(key) is not None else text
 
 
 # ---- periods ------------------------------------------------------------------------------------
@@ -305,11 +360,13 @@ def available_periods(session: WorkspaceSession, grain: str = "quarter") -> list
 
 
 def caveats(card: dict, period: str, before: dict | None, compare_words: str | None, *,
-             show_day: Any = str, note_no_comparison: bool = True) -> list[tuple[str, str]]:
+             show_day: Any = str, note_no_comparison: bool = True,
+             min_n: int = m.SMALL_SAMPLE) -> list[tuple[str, str]]:
     """What to say before anyone reads the scorecard of ``period``: ("info" | "warning", text).
 
     A period still in progress (the data ends before it does), an NPS from fewer than
-    :data:`cxcore.metrics.SMALL_SAMPLE` answers in this or the comparison period, and no
+    ``min_n`` answers (the workspace's small-sample threshold) in this or the comparison
+    period, and no
     comparison period at all (unless ``note_no_comparison`` is false: the page shows that
     through its own picker). ``show_day`` formats the last date of the data.
     """
@@ -319,13 +376,13 @@ def caveats(card: dict, period: str, before: dict | None, compare_words: str | N
         notes.append(("info", f"{period} is still in progress: the data ends on "
                               f"{show_day(card['data_last_date'])}, so revenue and churn cover "
                               "only part of it."))
-    if card["nps_n"] and card["nps_n"] < m.SMALL_SAMPLE:
+    if card["nps_n"] and card["nps_n"] < min_n:
         notes.append(("warning", f"Only {card['nps_n']} NPS answers in {period_words(period)}: "
                                  "the score can move a lot by chance. Treat it as an "
                                  "indication, not a result."))
-    if before is not None and before["nps_n"] and before["nps_n"] < m.SMALL_SAMPLE:
+    if before is not None and before["nps_n"] and before["nps_n"] < min_n:
         notes.append(("warning", f"Only {before['nps_n']} NPS answers in {compare_words}: "
-                                 "comparisons with it are mostly noise."))
+                                 "too few to tell whether the score changed."))
     if compare_words is None and note_no_comparison:
         notes.append(("info", "There is no earlier period to compare with, so no changes are "
                               "shown."))
@@ -367,29 +424,35 @@ def revenue_retention_words(card: dict[str, Any]) -> str | None:
 
 
 #: Column labels of :func:`breakdown_table`.
-BREAKDOWN_COLUMNS = {"responses": "Responses", "nps": "NPS", "nps_moe": "± margin",
+BREAKDOWN_COLUMNS = {"responses": "Responses", "nps": "NPS", "nps_ci": "NPS 95 % CI",
                      "csat_pct": "CSAT", "ces_mean": "Effort (1-7)", "customers": "Customers",
                      "churn_rate_pct": "Churn", "retention_rate_pct": "Retention"}
 
 
-def breakdown_table(rows: list[dict[str, Any]], by: str) -> list[dict[str, str]]:
+def breakdown_table(rows: list[dict[str, Any]], by: str,
+                    where: Any = None) -> list[dict[str, str]]:
     """The rows of :func:`breakdown` for people: readable column names, rounded numbers with
-    units, "—" where there is no value (missing segments are already "(not set)")."""
-    def show(key: str, value: Any) -> str:
+    units, the NPS interval as its two ends, "—" where there is no value (missing segments are
+    already "(not set)")."""
+    def show(key: str, row: dict[str, Any]) -> str:
+        if key == "nps_ci":
+            if row.get("nps_low") is None:
+                return "—"
+            return (f"{loc.format_points(row['nps_low'], 0, where)} to "
+                    f"{loc.format_points(row['nps_high'], 0, where)}")
+        value = row.get(key)
         if value is None or value != value:
             return "—"
         if key == "nps":
-            return f"{value:+.0f}"
-        if key == "nps_moe":
-            return f"±{value:.0f}"
+            return loc.format_points(value, 0, where)
         if key in ("csat_pct", "churn_rate_pct", "retention_rate_pct"):
-            return f"{value:.0f} %"
+            return loc.format_pct(value, 0, where)
         if key == "ces_mean":
-            return f"{value:.1f} / 7"
-        return f"{value:,.0f}"
+            return f"{loc.format_number(value, 1, where)} / 7"
+        return loc.format_number(value, 0, where)
 
     return [{by.capitalize(): str(row[by]),
-             **{label: show(key, row.get(key)) for key, label in BREAKDOWN_COLUMNS.items()}}
+             **{label: show(key, row) for key, label in BREAKDOWN_COLUMNS.items()}}
             for row in rows]
 
 
@@ -560,27 +623,52 @@ def _row(db: sqlite_utils.Database, sql: str, params: Any) -> dict[str, Any]:
     return dict(zip(names, values or [None] * len(names), strict=True))
 
 
+def small_sample_threshold(session: WorkspaceSession) -> int:
+    """The fewest answers each period needs before a change is tested (workspace setting
+    ``small_sample_min``, default :data:`cxcore.metrics.SMALL_SAMPLE` = 30)."""
+    value = session.setting(SMALL_SAMPLE_SETTING, m.SMALL_SAMPLE)
+    return int(value) if isinstance(value, int | float) and value >= 2 else m.SMALL_SAMPLE
+
+
+def set_small_sample_threshold(session: WorkspaceSession, n: int) -> None:
+    """Store the small-sample threshold (a whole number from 2 to 10,000; editors+)."""
+    session.require("editor")
+    if isinstance(n, bool) or not isinstance(n, int | float) or n != int(n) or not 2 <= n <= 10000:
+        raise ValidationError(Problem(SMALL_SAMPLE_SETTING, f"must be a whole number from 2 to "
+                                                            f"10,000, not {n!r}"))
+    session.set_setting(SMALL_SAMPLE_SETTING, int(n))
+
+
 def finance_settings(session: WorkspaceSession) -> dict[str, float]:
-    """Gross margin (%) and annual discount rate (%) used for the discounted CLV."""
+    """Gross margin (%), annual discount rate (%) and the lifetime horizon (years) of the
+    CLVs."""
     stored = session.setting(FINANCE_SETTING, {}) or {}
     return {**DEFAULT_FINANCE, **{k: float(v) for k, v in stored.items()
                                   if k in DEFAULT_FINANCE and v is not None}}
 
 
 def set_finance_settings(session: WorkspaceSession, gross_margin_pct: float,
-                         annual_discount_rate_pct: float) -> None:
-    """Store the gross margin (0-100 %) and annual discount rate (0-100 %) (editors+)."""
+                         annual_discount_rate_pct: float,
+                         clv_horizon_years: float | None = None) -> None:
+    """Store the gross margin (0-100 %), annual discount rate (0-100 %) and, when given, the
+    CLV lifetime horizon (more than 0, at most 50 years) (editors+)."""
     session.require("editor")
     problems = []
     for field, value in (("gross_margin_pct", gross_margin_pct),
                          ("annual_discount_rate_pct", annual_discount_rate_pct)):
         if not isinstance(value, int | float) or not 0 <= value <= 100:
             problems.append(Problem(field, f"must be a number from 0 to 100, not {value!r}"))
+    horizon = finance_settings(session)["clv_horizon_years"] if clv_horizon_years is None \
+        else clv_horizon_years
+    if not isinstance(horizon, int | float) or not 0 < horizon <= 50:
+        problems.append(Problem("clv_horizon_years",
+                                f"must be more than 0 and at most 50 years, not {horizon!r}"))
     if problems:
         raise ValidationError(problems)
     session.set_setting(FINANCE_SETTING, {"gross_margin_pct": float(gross_margin_pct),
                                           "annual_discount_rate_pct":
-                                              float(annual_discount_rate_pct)})
+                                              float(annual_discount_rate_pct),
+                                          "clv_horizon_years": float(horizon)})
 
 
 def _i(value: Any) -> int:
@@ -636,6 +724,8 @@ def _soft_metrics(resp: dict, pulse: dict) -> dict[str, Any]:
     }
     out["csat_pct"] = m.csat_pct(out["csat_top2"], out["csat_n"])
     out["ces_mean"] = m.ces_mean(out["ces_sum"], out["ces_n"])
+    ces_ci = m.mean_interval(out["ces_n"], out["ces_sum"], out["ces_sumsq"])
+    out["ces_low"], out["ces_high"] = (ces_ci[1], ces_ci[2]) if ces_ci else (None, None)
     out["ces_easy_pct"] = m.ces_easy_pct(_i(resp.get("ces_easy")), out["ces_n"])
     out["rating_index"] = m.rating_index([
         (float(resp.get(f"{k}_sum") or 0), _i(resp.get(f"{k}_n"))) for k in ("eff", "ease", "emo")])
@@ -644,7 +734,9 @@ def _soft_metrics(resp: dict, pulse: dict) -> dict[str, Any]:
     enps_result = m.nps(ep, epa, ed)
     out.update({"enps_n": ep + epa + ed, "enps_promoters": ep, "enps_passives": epa,
                 "enps_detractors": ed, "enps": enps_result.nps if enps_result else None,
-                "enps_moe": enps_result.moe if enps_result else None})
+                "enps_moe": enps_result.moe if enps_result else None,
+                "enps_low": enps_result.low if enps_result else None,
+                "enps_high": enps_result.high if enps_result else None})
     return out
 
 
@@ -683,10 +775,11 @@ def _hard_metrics(cust: dict, rev: dict, per: Period, windows: tuple | None,
         "expansion_revenue": (float(rev["upsell"]) if rev.get("upsell") is not None else None),
         # No customer has a referrer recorded: unknown, not zero.
         "referrals": _i(cust.get("referrals")) if _i(cust.get("referral_data")) else None,
-        "clv": m.clv_simple(monthly_rpc, monthly_churn),
+        "clv": m.clv_simple(monthly_rpc, monthly_churn, finance["gross_margin_pct"] / 100.0,
+                            12 * finance["clv_horizon_years"]),
         "clv_discounted": m.clv_discounted(
             monthly_rpc, monthly_churn, finance["gross_margin_pct"] / 100.0,
-            finance["annual_discount_rate_pct"] / 100.0),
+            finance["annual_discount_rate_pct"] / 100.0, 12 * finance["clv_horizon_years"]),
     }
     if not out["customers"]:
         out["customers"] = 0
@@ -697,72 +790,112 @@ def _hard_metrics(cust: dict, rev: dict, per: Period, windows: tuple | None,
 
 @dataclass(frozen=True)
 class Change:
-    """A metric in two periods: the change and whether it is larger than the noise."""
+    """A metric in two periods: the change and whether it is larger than the noise.
+
+    ``meaningful`` is True or False when a test ran on adequate samples, ``None`` when it
+    cannot tell (no comparison, too few answers, not testable); ``note`` says why in words.
+    ``p_value`` is the test's own, ``p_holm`` the same after Holm's correction over the
+    ``family`` changes tested on the card."""
 
     key: str
     value: float | None
     previous: float | None
     change: float | None
-    meaningful: bool | None  # None: not tested or not testable
+    meaningful: bool | None
     note: str
+    p_value: float | None = None
+    p_holm: float | None = None
+    family: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The change for ``--json``: change, meaningful (true/false/null), reason, p-values."""
+        def r(v: float | None) -> float | None:
+            return None if v is None else round(v, 4)
+        return {"value": r(self.value), "previous": r(self.previous), "change": r(self.change),
+                "meaningful": self.meaningful, "reason": self.note, "p_value": r(self.p_value),
+                "p_holm": r(self.p_holm)}
 
 
-def compare(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Change]:
+#: How the card's changes are judged, in one sentence people can read.
+TESTS_NOTE = ("A change is called meaningful only when both periods have enough answers and a "
+              "test says it is unlikely to be chance: NPS and eNPS by the difference of their "
+              "adjusted estimates (the ones their intervals are centred on), CSAT by a "
+              "two-proportion test, customer effort by Welch's t-test; the p-values are "
+              "corrected with Holm's method for the number of metrics tested at once, so the "
+              "chance of any false alarm on the card stays at 5 %. Churn and retention are not "
+              "tested (both periods count mostly the same customers); money metrics are not "
+              "tested.")
+
+
+def _sample_sizes(d: MetricDef, card: dict[str, Any]) -> int:
+    return {"nps": card.get("nps_n"), "enps": card.get("enps_n"), "csat_pct": card.get("csat_n"),
+            "ces_mean": card.get("ces_n")}.get(d.key) or 0
+
+
+def _change_test(key: str, a: dict[str, Any], b: dict[str, Any]) -> m.ChangeTest | None:
+    if key == "nps":
+        return m.nps_change_test((a["promoters"], a["passives"], a["detractors"]),
+                                 (b["promoters"], b["passives"], b["detractors"]))
+    if key == "enps":
+        return m.nps_change_test(
+            (a["enps_promoters"], a["enps_passives"], a["enps_detractors"]),
+            (b["enps_promoters"], b["enps_passives"], b["enps_detractors"]))
+    if key == "csat_pct":
+        return m.proportion_change_test(a["csat_top2"], a["csat_n"], b["csat_top2"], b["csat_n"])
+    if key == "ces_mean":
+        return m.mean_change_test(a["ces_n"], a["ces_sum"], a["ces_sumsq"],
+                                  b["ces_n"], b["ces_sum"], b["ces_sumsq"])
+    return None
+
+
+def compare(current: dict[str, Any], previous: dict[str, Any] | None, *,
+            min_n: int = m.SMALL_SAMPLE, alpha: float = 0.05) -> dict[str, Change]:
     """Each metric of :data:`METRICS` in ``current`` against ``previous``.
 
-    NPS / eNPS: meaningful when the change is outside the combined margin of error
-    sqrt(MoE₁² + MoE₂²). Proportions (CSAT, churn, retention): pooled two-proportion z-test at 5%.
-    CES mean: Welch's test at 5%. Other metrics: "not tested". Fewer than
-    :data:`cxcore.metrics.SMALL_SAMPLE` answers in either period is said plainly.
+    Tested (each only when both periods have at least ``min_n`` answers; below that the change
+    is "too few answers to tell", ``meaningful`` None): NPS / eNPS by
+    :func:`cxcore.metrics.nps_change_test` (the adjusted-Wald estimates and their combined
+    standard error), CSAT by the pooled two-proportion z-test, the CES mean by Welch's t-test.
+    The p-values of the metrics tested together are Holm-adjusted (:func:`cxcore.metrics.holm`)
+    and a change is meaningful when its adjusted p < ``alpha``. Churn and retention are not
+    tested: consecutive periods count mostly the same customers, so the samples are not
+    independent. Other metrics are not tested. ``change`` is the plain difference of the shown
+    values.
     """
-    out: dict[str, Change] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    tests: dict[str, m.ChangeTest] = {}
     for d in METRICS:
         value = current.get(d.key)
         prev = previous.get(d.key) if previous else None
         change = None if value is None or prev is None else value - prev
-        meaningful: bool | None = None
-        note = "not tested"
+        row: dict[str, Any] = {"value": value, "previous": prev, "change": change,
+                               "meaningful": None, "note": "not tested"}
+        rows[d.key] = row
         if previous is None or change is None:
-            note = "no comparison data"
-        elif d.key == "nps":
-            meaningful = m.nps_change_is_meaningful(current["nps_moe"], previous["nps_moe"],
-                                                    change)
-            note = _small(current["nps_n"], previous["nps_n"]) or (
-                "beyond the margin of error" if meaningful else "within the margin of error")
-        elif d.key == "enps":
-            meaningful = m.nps_change_is_meaningful(current["enps_moe"], previous["enps_moe"],
-                                                    change)
-            note = _small(current["enps_n"], previous["enps_n"]) or (
-                "beyond the margin of error" if meaningful else "within the margin of error")
-        elif d.key == "csat_pct":
-            meaningful = m.proportion_change_is_meaningful(
-                current["csat_top2"], current["csat_n"], previous["csat_top2"], previous["csat_n"])
-            note = _small(current["csat_n"], previous["csat_n"]) or _sig(meaningful)
+            row["note"] = "no comparison data"
         elif d.key in ("churn_rate_pct", "retention_rate_pct"):
-            meaningful = m.proportion_change_is_meaningful(
-                current["churned"], current["churn_base"], previous["churned"],
-                previous["churn_base"])
-            note = _small(current["churn_base"], previous["churn_base"]) or _sig(meaningful)
-        elif d.key == "ces_mean":
-            meaningful = m.mean_change_is_meaningful(
-                current["ces_n"], current["ces_sum"], current["ces_sumsq"],
-                previous["ces_n"], previous["ces_sum"], previous["ces_sumsq"])
-            note = _small(current["ces_n"], previous["ces_n"]) or _sig(meaningful)
-        out[d.key] = Change(d.key, value, prev, change, meaningful, note)
-    return out
-
-
-def _small(n1: int, n2: int) -> str | None:
-    n = min(n1, n2)
-    if n < m.SMALL_SAMPLE:
-        return f"small sample ({n} answers): treat the change as noise"
-    return None
-
-
-def _sig(meaningful: bool | None) -> str:
-    if meaningful is None:
-        return "not testable"
-    return "significant at 5%" if meaningful else "within the noise"
+            row["note"] = ("not tested: both periods count mostly the same customers, so they "
+                           "are not independent samples")
+        elif d.test is not None:
+            n_now, n_before = _sample_sizes(d, current), _sample_sizes(d, previous)
+            if min(n_now, n_before) < min_n:
+                row["note"] = (f"too few answers to tell ({n_now:,} and {n_before:,}; at "
+                               f"least {min_n:,} needed in each period)")
+            elif (test := _change_test(d.key, current, previous)) is None:
+                row["note"] = "not testable"
+            else:
+                tests[d.key] = test
+    adjusted = m.holm({k: t.p_value for k, t in tests.items()})
+    family = len(tests)
+    for key, test in tests.items():
+        row = rows[key]
+        row["meaningful"] = adjusted[key] < alpha
+        corrected = (f", {adjusted[key]:.3f} after Holm's correction for {family} tested "
+                     "metrics" if family > 1 else "")
+        verdict = "meaningful change" if row["meaningful"] else "within the noise"
+        row["note"] = f"{verdict} (p = {test.p_value:.3f}{corrected})"
+        row.update(p_value=test.p_value, p_holm=adjusted[key], family=family)
+    return {key: Change(key, **row) for key, row in rows.items()}
 
 
 # ---- targets ------------------------------------------------------------------------------------
@@ -900,7 +1033,8 @@ def breakdown(session: WorkspaceSession, by: str, period: str | Period = "all"
         row = dict(zip(names, values, strict=True))
         soft = _soft_metrics(row, {})
         groups[row["grp"]] = {k: soft[k] for k in (
-            "responses", "nps_n", "nps", "nps_moe", "csat_pct", "ces_mean")}
+            "responses", "nps_n", "nps", "nps_moe", "nps_low", "nps_high", "csat_pct",
+            "ces_mean")}
     _, hi = data_range(session)
     as_of_end = (date.fromisoformat(hi) + timedelta(days=1)).isoformat() if hi else "9999-12-31"
     sql, cparams = _customer_sql(per, as_of_end, None, None)
@@ -914,9 +1048,9 @@ def breakdown(session: WorkspaceSession, by: str, period: str | Period = "all"
             "customers": _i(row["customers"]),
             "churn_rate_pct": m.churn_rate_pct(churned, base),
             "retention_rate_pct": m.retention_rate_pct(churned, base)})
-    empty = {"responses": 0, "nps_n": 0, "nps": None, "nps_moe": None, "csat_pct": None,
-             "ces_mean": None, "customers": 0, "churn_rate_pct": None,
-             "retention_rate_pct": None}
+    empty = {"responses": 0, "nps_n": 0, "nps": None, "nps_moe": None, "nps_low": None,
+             "nps_high": None, "csat_pct": None, "ces_mean": None, "customers": 0,
+             "churn_rate_pct": None, "retention_rate_pct": None}
     rows = [{by: key, **empty, **value} for key, value in groups.items()]
     return sorted(rows, key=lambda r: (-r["responses"], -r["customers"], str(r[by])))
 

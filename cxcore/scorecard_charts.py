@@ -138,23 +138,25 @@ def nps_shares_chart(card: dict[str, Any]) -> alt.Chart:
 
 def breakdown_chart(rows: list[dict[str, Any]], by: str, metric: str = "nps",
                     title: str | None = None) -> alt.Chart:
-    """Horizontal bars of ``metric`` per segment or channel; for NPS with its margin of error
-    as a whisker."""
-    frame = _frame(rows, [by, metric, "nps_moe", "responses", "customers"])
+    """Horizontal bars of ``metric`` per segment or channel; for NPS with its adjusted-Wald 95 %
+    interval (``nps_low`` to ``nps_high``, which need not be centred on the bar) as a
+    whisker."""
+    frame = _frame(rows, [by, metric, "nps_low", "nps_high", "responses", "customers"])
     frame = frame[frame[metric].notna()].copy()
     frame[by] = frame[by].astype(str)
     y = alt.Y(f"{by}:N", title=None, sort="-x")
     bars = alt.Chart(frame).mark_bar(color=COLORS["primary"]).encode(
-        x=alt.X(f"{metric}:Q", title=("NPS (line: its margin of error)" if metric == "nps"
+        x=alt.X(f"{metric}:Q", title=("NPS (line: its 95 % interval)" if metric == "nps"
                                        else title or metric)), y=y,
         tooltip=[alt.Tooltip(f"{by}:N"), alt.Tooltip(f"{metric}:Q", format=",.1f"),
                  alt.Tooltip("responses:Q"), alt.Tooltip("customers:Q")])
     layers = [bars]
     if metric == "nps":
-        frame["low"] = frame["nps"] - frame["nps_moe"]
-        frame["high"] = frame["nps"] + frame["nps_moe"]
         layers.append(alt.Chart(frame).mark_rule(color="#333", strokeWidth=2).encode(
-            x="low:Q", x2="high:Q", y=y))
+            x="nps_low:Q", x2="nps_high:Q", y=y,
+            tooltip=[alt.Tooltip(f"{by}:N"),
+                     alt.Tooltip("nps_low:Q", format=".1f", title="95 % CI low"),
+                     alt.Tooltip("nps_high:Q", format=".1f", title="95 % CI high")]))
     return _big(alt.layer(*layers).properties(title=title or metric,
                                               height=bars_height(len(frame))))
 

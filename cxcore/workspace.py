@@ -8,48 +8,20 @@ so the permission check holds whatever the UI shows or hides.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from cxcore import storage
-from cxcore.accounts import SYSTEM, Accounts, WorkspaceInfo, now_iso, role_at_least
+from cxcore.accounts import SYSTEM, Accounts, WorkspaceInfo, role_at_least
+from cxcore.clock import now_iso
 from cxcore.errors import PermissionDenied
 
-_migrated: set[str] = set()
-_migrate_lock = threading.Lock()
+# Opening and creating the file itself is one layer down (accounts needs it too); these names
+# stay importable from here.
+from cxcore.workspace_db import initialise, migrate, open_db  # noqa: F401
 
 ROLE_VERBS = {"viewer": "view", "editor": "edit", "owner": "manage"}
-
-
-def migrate(db: sqlite_utils.Database) -> None:
-    """Apply every pending workspace migration, in order (upgrades an older file in place)."""
-    from cxcore.schema import migration_sets
-
-    for mset in migration_sets():
-        mset.apply(db)
-
-
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Connect to a workspace file, migrating it once per process."""
-    db = storage.connect(path)
-    key = str(Path(path).resolve())
-    if key not in _migrated:
-        with _migrate_lock:
-            if key not in _migrated:
-                migrate(db)
-                _migrated.add(key)
-    return db
-
-
-def initialise(path: str | Path, name: str) -> None:
-    """Create a workspace file with the full schema and its name recorded inside it."""
-    db = open_db(path)
-    db["settings"].upsert({"key": "name", "value": name}, pk="key")
-    db.close()
 
 
 @dataclass

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from cxcore import locale_settings as loc
 from cxcore import scorecard as sc
 from cxcore import scorecard_charts as charts
 from cxui import report_buttons, shell
@@ -103,12 +104,15 @@ if not card["responses"] and not card["customers"] and card["enps"] is None:
 
 before = (cached_card(session, KEY, compare_to, segment, channel)
           if compare_to != "(none)" else None)
-changes = sc.compare(card, before)
+MIN_N = sc.small_sample_threshold(session)
+WHERE = loc.workspace_locale(session)
+changes = sc.compare(card, before, min_n=MIN_N)
 targets = sc.targets(session)
 trend = cached_trend(session, KEY, "all", segment, channel)
 
 compare_words = sc.period_words(compare_to) if before is not None else None
-for level, text in sc.caveats(card, period, before, compare_words, note_no_comparison=False):
+for level, text in sc.caveats(card, period, before, compare_words, note_no_comparison=False,
+                              min_n=MIN_N):
     getattr(st, level)(text)
 
 def metric_card(container, key: str) -> None:
@@ -118,25 +122,27 @@ def metric_card(container, key: str) -> None:
     if change.meaningful is not True:
         delta_color = "off"  # grey: not shown to be larger than the noise
     with container.container(border=True):
-        st.metric(d.label, sc.format_value(card.get(key), d.unit),
-                  sc.format_change(change.change, d.unit),
+        st.metric(d.label, sc.format_value(card.get(key), d.unit, where=WHERE),
+                  sc.format_change(change.change, d.unit, WHERE),
                   delta_color=delta_color, help=d.help)
         extra = ""
-        if key == "nps" and card.get("nps_moe") is not None:
-            extra = f" · ±{card['nps_moe']:.0f} (n={card['nps_n']:,})"
+        if interval := sc.metric_interval_text(card, key, where=WHERE):
+            extra = f" · {interval}"
         elif key in ("nrr_pct", "grr_pct") and card.get("revenue_cohort"):
             extra = f" · {card['revenue_cohort']:,} customers"
         if change.change is not None:
-            marker = ("**meaningful change**" if change.meaningful
+            # The note already says "too few answers to tell" for small samples: only a
+            # tested, adequate change is ever bold.
+            marker = (f"**{shell.esc(change.note)}**" if change.meaningful is True
                       else shell.esc(change.note))
-            st.caption(f"vs {shell.esc(compare_to)}: {marker}{extra}")
+            st.caption(f"vs {shell.esc(compare_to)}: {marker}{shell.esc(extra)}")
         elif extra:
-            st.caption(extra.lstrip(" ·"))
+            st.caption(shell.esc(extra.lstrip(" ·")))
         target = targets.get(key)
         status = sc.status(key, card.get(key), targets)
         if target:
             st.markdown(f"{STATUS_TEXT[status]} "
-                        f"(target {sc.format_value(target['target'], d.unit)})")
+                        f"(target {sc.format_value(target['target'], d.unit, where=WHERE)})")
         field = SPARK_FIELD.get(key)
         if field and sum(1 for r in trend if r.get(field) is not None) > 1:
             st.altair_chart(charts.sparkline(trend, field), width="stretch")
@@ -184,8 +190,7 @@ with right:
             except (StreamlitAPIException, KeyError):
                 st.caption("Open **Import data** from the menu to add them.")
 notes = ["Customer effort is on 1-7 where 7 = very easy (higher is better).",
-         "A grey change is not larger than the noise: for NPS, inside the combined margin of "
-         "error; for CSAT and churn, not significant at 5%."]
+         "A grey change is not shown to be larger than the noise.", sc.TESTS_NOTE]
 if has_hard and (words := sc.revenue_retention_words(card)):
     notes.append(words)
 st.caption(" ".join(notes))  # our own sentences: no user text in them
@@ -205,13 +210,11 @@ if value_rows:
         value_rows, "retention_pct", "Retention (%) by NPS group"), width="stretch")
     st.dataframe(pd.DataFrame([{
         "NPS group": r["nps_group"].capitalize() + "s",
-        "Customers": f"{r['customers']:,}",
-        "Still customers": "—" if r["retention_pct"] is None else f"{r['retention_pct']:.0f} %",
-        "Avg monthly revenue": ("—" if r["avg_monthly_revenue"] is None
-                                else f"{r['avg_monthly_revenue']:,.0f}"),
-        "Revenue in the period": "—" if r["revenue"] is None else f"{r['revenue']:,.0f}",
-        "Revenue per customer": ("—" if r["revenue_per_customer"] is None
-                                 else f"{r['revenue_per_customer']:,.0f}")}
+        "Customers": loc.format_number(r["customers"], 0, WHERE),
+        "Still customers": loc.format_pct(r["retention_pct"], 0, WHERE),
+        "Avg monthly revenue": loc.format_money(r["avg_monthly_revenue"], WHERE),
+        "Revenue in the period": loc.format_money(r["revenue"], WHERE),
+        "Revenue per customer": loc.format_money(r["revenue_per_customer"], WHERE)}
         for r in value_rows]), hide_index=True, width="stretch")
     st.caption("Each customer is placed in a group by their latest NPS answer in the period.")
 else:
@@ -259,7 +262,7 @@ for by, tab in zip(("segment", "channel"), st.tabs(["By segment", "By channel"])
         if any(r["nps"] is not None for r in rows):
             st.altair_chart(charts.breakdown_chart(rows, by, "nps", f"NPS by {by}"),
                             width="stretch")
-        st.dataframe(pd.DataFrame(sc.breakdown_table(rows, by)), hide_index=True,
+        st.dataframe(pd.DataFrame(sc.breakdown_table(rows, by, WHERE)), hide_index=True,
                      width="stretch")
 
 # ---- export ----
@@ -281,7 +284,7 @@ e2.download_button("NPS trend as PNG", lambda: charts.to_png(nps_chart),
 
 # ---- targets ----
 if session.can_edit:
-    with st.expander("Targets and finance settings", icon=":material/flag:"):
+    with st.expander("Targets and settings", icon=":material/flag:"):
         st.write("A metric is green when it meets its target, yellow down to the yellow limit "
                  "(default: 10% of the target away), red beyond. Leave a target empty to "
                  "remove it.")
@@ -298,12 +301,35 @@ if session.can_edit:
                                "target": st.column_config.NumberColumn(format="%.2f"),
                                "yellow limit": st.column_config.NumberColumn(format="%.2f")},
                 key="sc_targets_editor", width="stretch")
-            f1, f2 = st.columns(2)
+            f1, f2, f3, f4 = st.columns(4)
             margin = f1.number_input("Gross margin %", 0.0, 100.0,
-                                     finance["gross_margin_pct"], key="sc_margin")
+                                     finance["gross_margin_pct"], key="sc_margin",
+                                     help="Both lifetime values count margin, not revenue: "
+                                          "at 100 % they are revenue.")
             discount = f2.number_input("Annual discount rate %", 0.0, 100.0,
                                        finance["annual_discount_rate_pct"], key="sc_discount")
-            saved = st.form_submit_button("Save targets", type="primary")
+            horizon = f3.number_input("Lifetime horizon (years)", 0.5, 50.0,
+                                      finance["clv_horizon_years"], step=0.5,
+                                      key="sc_horizon",
+                                      help="Lifetime values count at most this many years.")
+            min_n = f4.number_input("Fewest answers to test a change", 2, 10000, MIN_N,
+                                    key="sc_min_n",
+                                    help="Below this many answers in either period a change "
+                                         "is 'too few answers to tell'.")
+            l1, l2, l3 = st.columns(3)
+            zones = loc.timezone_names()
+            zone = l1.selectbox("Time zone", zones, key="sc_timezone",
+                                index=zones.index(WHERE.timezone)
+                                if WHERE.timezone in zones else 0,
+                                help="Times are shown in this zone; imports convert "
+                                     "time-zone offsets to it.")
+            currency = l2.text_input("Currency (ISO code)", WHERE.currency, max_chars=3,
+                                     key="sc_currency")
+            formats = list(loc.NUMBER_FORMATS)
+            number_format = l3.selectbox("Number format", formats,
+                                         index=formats.index(WHERE.number_format),
+                                         key="sc_number_format")
+            saved = st.form_submit_button("Save targets and settings", type="primary")
         if saved:
             new = {}
             for row in edited.to_dict("records"):
@@ -315,8 +341,13 @@ if session.can_edit:
                                        else float(warn)}
             saved_targets = shell.run_action(lambda: sc.set_targets(session, new) or True)
             if saved_targets and shell.run_action(
-                    lambda: sc.set_finance_settings(session, margin, discount) or True,
-                    success="Targets saved."):
+                    lambda: sc.set_finance_settings(session, margin, discount, horizon) or True
+            ) and shell.run_action(
+                    lambda: sc.set_small_sample_threshold(session, int(min_n)) or True
+            ) and shell.run_action(
+                    lambda: loc.set_locale(session, timezone_name=zone, currency=currency,
+                                           number_format=number_format) or True,
+                    success="Targets and settings saved."):
                 st.rerun()
 
 # ---- share ----

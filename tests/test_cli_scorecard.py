@@ -42,7 +42,7 @@ def test_text_output(accounts, editor_session, capsys) -> None:
     load(editor_session.db)
     code, out, _ = run(capsys, "scorecard", "--workspace", "Acme", "--period", "2026-Q1")
     assert code == 0
-    assert "NPS" in out and "+16.7" in out and "± " in out
+    assert "NPS" in out and "+16.7" in out and "(95 % CI " in out and "n = 6" in out
     assert "Gross revenue retention" in out and "62.5 %" in out
 
 

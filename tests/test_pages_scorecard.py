@@ -40,7 +40,7 @@ def test_renders_cards_with_data(app_page, editor_session) -> None:
     assert labels["Net revenue retention"] == "100.0 %"  # c3 joined during Q4: not in cohort
     text = _text(at)
     assert "Only 6 NPS answers" in text  # small sample said plainly
-    assert "small sample" in text
+    assert "too few answers to tell" in text
     # Viewers get no targets editor.
     assert not any(f.proto.form_id == "sc_targets" for f in at.get("form"))
     assert "Targets and finance settings" not in [e.label for e in at.expander]
@@ -51,7 +51,7 @@ def test_all_data_and_segment_filter(app_page, editor_session) -> None:
     at = app_page(PAGE, user="viewer")
     at.selectbox(key="sc_grain").set_value("All data").run()
     assert not at.exception
-    assert {m.label: m.value for m in at.metric}["NPS"] == "+0"
+    assert {m.label: m.value for m in at.metric}["NPS"] == "0"
     text = _text(at)
     assert "Only 7 NPS answers in all the data:" in text  # words, not the key "all"
     assert "compares the last 12 months of data (1 Apr 2025 to 31 Mar 2026) with the 12 " \
@@ -62,10 +62,13 @@ def test_all_data_and_segment_filter(app_page, editor_session) -> None:
     assert "No data yet: Net revenue retention (needs revenue from customers" in text
     # Breakdown tables: readable headers, rounded numbers with units, "—" when missing.
     table = next(d.value for d in at.dataframe if "Segment" in d.value.columns)
-    assert list(table.columns) == ["Segment", "Responses", "NPS", "± margin", "CSAT",
+    assert list(table.columns) == ["Segment", "Responses", "NPS", "NPS 95 % CI", "CSAT",
                                    "Effort (1-7)", "Customers", "Churn", "Retention"]
     smb = table[table["Segment"] == "SMB"].iloc[0]
     assert smb["NPS"] == "+25" and smb["CSAT"].endswith(" %") and "." not in smb["CSAT"]
+    # The interval as its two ends, centred on the adjusted estimate: (2 - 1) / 7 = +14.
+    low, high = smb["NPS 95 % CI"].split(" to ")
+    assert int(low) < 14 < int(high)
     at.selectbox(key="sc_segment").set_value("SMB").run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["NPS"] == "+25"  # 10, 9, 8, 0 -> (2 - 1) / 4 = 25
@@ -75,11 +78,11 @@ def test_editor_saves_a_target(app_page, editor_session) -> None:
     load(editor_session.db)
     at = app_page(PAGE, user="editor")
     at.selectbox(key="sc_period_quarter").set_value("2026-Q1").run()
-    assert "Targets and finance settings" in [e.label for e in at.expander]
+    assert "Targets and settings" in [e.label for e in at.expander]
     edited = sc.METRICS.index(sc.METRIC_BY_KEY["nps"])
     at.session_state["sc_targets_editor"] = {
         "edited_rows": {edited: {"target": 10.0}}, "added_rows": [], "deleted_rows": []}
-    at.button[[b.label for b in at.button].index("Save targets")].click().run()
+    at.button[[b.label for b in at.button].index("Save targets and settings")].click().run()
     assert not at.exception, at.exception
     assert sc.targets(editor_session)["nps"]["target"] == 10.0
     assert ":green[● on target]" in _text(at)

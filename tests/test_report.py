@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -122,7 +123,7 @@ def test_demo_nps_is_the_scorecards(demo_report):
     row = re.search(r'<tr data-metric="nps">(.*?)</tr>', demo_report["html"], re.S).group(1)
     assert f"{card['nps']:+.0f}" in row
     assert f"{card['nps'] - before['nps']:+.1f} pts" in row
-    assert sc.compare(card, before)["nps"].note in row
+    assert html.escape(sc.compare(card, before)["nps"].note) in row
     assert "target +30" in row
     # hard metrics sit beside the soft ones
     assert 'data-metric="churn_rate_pct"' in demo_report["html"]

@@ -69,7 +69,7 @@ def snapshot(session):
 
 def test_copies_the_setup_and_nothing_of_the_client(source, target):
     counts = reuse.copy_setup(source, target, set(reuse.REUSABLE))
-    assert counts == {"guides": 2, "targets": 5, "finance": 2, "journeys": 1, "branding": 0}
+    assert counts == {"guides": 2, "targets": 5, "finance": 3, "journeys": 1, "branding": 0}
 
     assert interviews.guide(target, "customer") == CUSTOMER_GUIDE
     assert interviews.guide(target, "employee") == EMPLOYEE_GUIDE
@@ -78,7 +78,8 @@ def test_copies_the_setup_and_nothing_of_the_client(source, target):
     assert scorecard.targets(target) == {"nps": {"target": 40.0, "warn_at": 20.0},
                                          "csat_pct": {"target": 80.0, "warn_at": None}}
     assert scorecard.finance_settings(target) == {"gross_margin_pct": 35.0,
-                                                  "annual_discount_rate_pct": 8.0}
+                                                  "annual_discount_rate_pct": 8.0,
+                                                  "clv_horizon_years": 5.0}
 
     [journey] = journeys.list_journeys(target, include_archived=True)
     assert (journey["name"], journey["persona_name"], journey["persona_description"],

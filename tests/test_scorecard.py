@@ -133,12 +133,14 @@ def test_quarter_hard_metrics(loaded) -> None:
     # Exposure in Q1 (90 days): c1 90, c2 45, c3 90, c4 90, c5 49 = 364 days; 2 churn events.
     months = 364 / sc.DAYS_PER_MONTH
     assert card["monthly_churn_pct"] == pytest.approx(100 * 2 / months)
-    # CLV simple = (1100 / months) / (2 / months) = 550.
-    assert card["clv"] == pytest.approx(550.0)
-    # Discounted (margin 100 %, 10 %/year): m r / (1 + d - r).
+    # CLV over 60 months, margin 100 %: m (1 - r^60) / (1 - r), m = 1100 / months,
+    # churn c = 2 / months (0.167): 550 x (1 - 0.833^60) = 549.99.
     hazard, rpc = 2 / months, 1100 / months
-    d = 1.1 ** (1 / 12) - 1
-    assert card["clv_discounted"] == pytest.approx(rpc * (1 - hazard) / (d + hazard))
+    assert card["clv"] == pytest.approx(rpc * (1 - (1 - hazard) ** 60) / hazard)
+    assert card["clv"] == pytest.approx(549.99, abs=0.01)
+    # Discounted (10 %/year): q = r / (1 + d), m (1 - q^60) / (1 - q).
+    q = (1 - hazard) / 1.1 ** (1 / 12)
+    assert card["clv_discounted"] == pytest.approx(rpc * (1 - q ** 60) / (1 - q))
 
 
 def test_all_period(loaded) -> None:
@@ -161,8 +163,9 @@ def test_all_period(loaded) -> None:
     assert card["revenue_cohort"] == 0 and card["revenue_base_payers"] == 1
     assert card["nrr_pct"] is None
     assert card["grr_pct"] is None
-    # CLV = revenue per customer-month / churn per customer-month = 2200 / 3.
-    assert card["clv"] == pytest.approx(2200 / 3)
+    # CLV = revenue per customer-month / churn per customer-month = 2200 / 3 without a
+    # horizon; the 5-year horizon takes it to 2200/3 x (1 - r^60) = 722.22.
+    assert card["clv"] == pytest.approx(722.22, abs=0.01)
 
 
 def test_segment_and_channel_filters(loaded) -> None:
@@ -227,7 +230,8 @@ def test_compare_marks_noise(loaded) -> None:
     assert before["nps"] == pytest.approx(-100.0)
     changes = sc.compare(now, before)
     assert changes["nps"].change == pytest.approx(100 / 6 + 100)
-    assert "small sample" in changes["nps"].note
+    assert changes["nps"].meaningful is None
+    assert changes["nps"].note.startswith("too few answers to tell (6 and 1")
     assert changes["nrr_pct"].note == "no comparison data"  # no revenue before Q4's base
     assert changes["clv"].meaningful is None
     none_prev = sc.compare(now, None)
@@ -237,20 +241,34 @@ def test_compare_marks_noise(loaded) -> None:
 def test_compare_meaningful_with_large_samples() -> None:
     base = {"nps_n": 400, "csat_n": 400, "ces_n": 400, "churn_base": 400, "enps_n": 0,
             "enps_moe": None, "enps": None}
-    a = {**base, "nps": 40.0, "nps_moe": 7.0, "csat_pct": 80.0, "csat_top2": 320,
+    a = {**base, "nps": 40.0, "promoters": 220, "passives": 100, "detractors": 80,
+         "csat_pct": 80.0, "csat_top2": 320,
          "ces_mean": 5.0, "ces_sum": 2000.0, "ces_sumsq": 10400.0, "churned": 20,
          "churn_rate_pct": 5.0, "retention_rate_pct": 95.0}
-    b = {**base, "nps": 20.0, "nps_moe": 7.0, "csat_pct": 78.0, "csat_top2": 312,
+    b = {**base, "nps": 20.0, "promoters": 160, "passives": 160, "detractors": 80,
+         "csat_pct": 78.0, "csat_top2": 312,
          "ces_mean": 5.0, "ces_sum": 2000.0, "ces_sumsq": 10400.0, "churned": 40,
          "churn_rate_pct": 10.0, "retention_rate_pct": 90.0}
     changes = sc.compare(a, b)
-    # 20 > sqrt(49 + 49) = 9.9: meaningful.
+    # NPS 220/100/80 vs 160/160/80 of 400 -> adjusted 100 x 140/403 = 34.74 vs 80/403 = 19.85
+    # (difference 14.89); SE_a = sqrt((0.5478 + 0.2004 - 0.3474^2) / 403) = 0.03939,
+    # SE_b = sqrt((0.3989 + 0.2004 - 0.1985^2) / 403) = 0.03722, combined 5.428: z = 2.743,
+    # p = 0.0061; Holm over the 3 tested metrics (NPS, CSAT, effort): 3 x 0.0061 = 0.018.
     assert changes["nps"].meaningful is True
+    assert changes["nps"].p_value == pytest.approx(0.00609, abs=1e-5)
+    assert changes["nps"].p_holm == pytest.approx(3 * changes["nps"].p_value)
+    assert changes["nps"].family == 3
+    assert "Holm" in changes["nps"].note
     # 80 % vs 78 % of 400: z = 0.70 -> noise.
     assert changes["csat_pct"].meaningful is False
-    # 5 % vs 10 % of 400: z = 2.68 -> meaningful.
-    assert changes["churn_rate_pct"].meaningful is True
+    # Churn: the two periods share their customers, so it is not tested.
+    assert changes["churn_rate_pct"].meaningful is None
+    assert changes["churn_rate_pct"].note.startswith("not tested")
+    # Identical effort samples: never meaningful.
     assert changes["ces_mean"].meaningful is False
+    # The threshold is the caller's: at 500 nothing is tested.
+    strict = sc.compare(a, b, min_n=500)
+    assert all(c.meaningful is None for c in strict.values())
 
 
 def test_monthly_trend(loaded) -> None:
@@ -356,8 +374,16 @@ def test_finance_settings(loaded, viewer_session) -> None:
     sc.set_finance_settings(loaded, 40, 8)
     card = sc.scorecard(loaded, "2026-Q1")
     months = 364 / sc.DAYS_PER_MONTH
-    hazard, rpc, d = 2 / months, 1100 / months, 1.08 ** (1 / 12) - 1
-    assert card["clv_discounted"] == pytest.approx(0.4 * rpc * (1 - hazard) / (d + hazard))
+    hazard, rpc = 2 / months, 1100 / months
+    q = (1 - hazard) / 1.08 ** (1 / 12)
+    assert card["clv_discounted"] == pytest.approx(0.4 * rpc * (1 - q ** 60) / (1 - q))
+    # The margin applies to the simple CLV as well.
+    assert card["clv"] == pytest.approx(0.4 * rpc * (1 - (1 - hazard) ** 60) / hazard)
+    with pytest.raises(ValidationError) as info:
+        sc.set_finance_settings(loaded, 40, 8, 0)
+    assert info.value.problems[0].field == "clv_horizon_years"
+    sc.set_finance_settings(loaded, 40, 8, 1)  # one year: at most 12 x monthly margin
+    assert sc.scorecard(loaded, "2026-Q1")["clv"] <= 0.4 * rpc * 12 + 1e-9
 
 
 def test_bare_sql_runs(loaded) -> None:
@@ -446,7 +472,8 @@ def test_nrr_grr_cohort_leaves_out_customers_who_joined_during_the_base(editor_s
     (-7.0, "pts", "-7", "-7.0"),
     (5.123, "/7", "5.12 / 7", "5.12 / 7"),
     (1204.0, "count", "1,204", "1,204"),
-    (12345.678, "money", "12,346", "12,345.68"),
+    (12345.678, "money", "$12,346", "$12,345.68"),
+    (-0.3, "pts", "0", "-0.3"),
 ])
 def test_format_value_cards_and_command_line(value, unit, card, cli):
     assert sc.format_value(value, unit) == card
@@ -462,7 +489,7 @@ def test_format_value_without_data():
     (2.46, "%", "+2.5 pp"),
     (-3.0, "pts", "-3.0 pts"),
     (0.25, "/7", "+0.25"),
-    (1200.4, "money", "+1,200"),
+    (1200.4, "money", "+$1,200"),
     (-5.0, "count", "-5"),
     (None, "pts", None),
 ])
