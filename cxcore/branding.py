@@ -27,6 +27,7 @@ import json
 import re
 import struct
 import xml.etree.ElementTree as ET
+from html import escape
 from typing import Any
 
 from cxcore.errors import Problem, ValidationError
@@ -42,9 +43,6 @@ HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 #: SVG elements a logo may use (drawing only: no script, foreignObject, image, a, animation).
 ALLOWED_ELEMENTS = frozenset({
@@ -107,7 +105,30 @@ def sanitise_svg(data: bytes) -> bytes:
                 del element.attrib[name]
 
     clean(root)
-    return ET.tostring(root, encoding="utf-8")
+    return _serialise(root).encode("utf-8")
+
+
+XLINK_NS = "http://www.w3.org/1999/xlink"
+
+
+def _serialise(element: ET.Element, root: bool = True) -> str:
+    """The cleaned tree as SVG text with plain element names (the SVG namespace declared on the
+    root), keeping unqualified attributes and ``xlink:href``; other namespaces' attributes
+    (editor metadata) are left out. ElementTree's own writer is not used because its prefix
+    table is global and other libraries change it."""
+    attrs = {}
+    for name, value in element.attrib.items():
+        if not name.startswith("{"):
+            attrs[name] = value
+        elif name == f"{{{XLINK_NS}}}href":
+            attrs["xlink:href"] = value
+    if root:
+        attrs = {"xmlns": SVG_NS, "xmlns:xlink": XLINK_NS, **attrs}
+    tag = _local(element.tag)
+    head = tag + "".join(f' {k}="{escape(v, quote=True)}"' for k, v in attrs.items())
+    inner = escape(element.text or "", quote=False) + "".join(
+        _serialise(child, False) + escape(child.tail or "", quote=False) for child in element)
+    return f"<{head}>{inner}</{tag}>" if inner else f"<{head}/>"
 
 
 def _png_size(data: bytes) -> tuple[int, int]:

@@ -128,7 +128,7 @@ def _score_lines(session: WorkspaceSession, since: date, today: date) -> list[di
     before_per = scorecard.previous_period(per)
     card = scorecard.scorecard(session, per)
     before = scorecard.scorecard(session, before_per) if before_per else None
-    changes = scorecard.compare(card, before)
+    changes = scorecard.compare(card, before, min_n=scorecard.small_sample_threshold(session))
     out = []
     for key in SCORE_KEYS:
         d = scorecard.METRIC_BY_KEY[key]
@@ -136,9 +136,10 @@ def _score_lines(session: WorkspaceSession, since: date, today: date) -> list[di
         if change.value is None:
             continue
         out.append({"key": key, "label": d.label,
-                    "value": scorecard.format_value(change.value, d.unit),
-                    "previous": scorecard.format_value(change.previous, d.unit, missing="—"),
-                    "change": scorecard.format_change(change.change, d.unit),
+                    "value": scorecard.format_value(change.value, d.unit, where=session),
+                    "previous": scorecard.format_value(change.previous, d.unit, missing="—",
+                                                       where=session),
+                    "change": scorecard.format_change(change.change, d.unit, session),
                     "meaningful": change.meaningful,
                     "verdict": "meaningful change" if change.meaningful else change.note,
                     "n": card["nps_n"] if key == "nps" else None})

@@ -63,12 +63,13 @@ def _trend_period(per: scorecard.Period) -> str:
     return f"{start.isoformat()}..{last.isoformat()}"
 
 
-def metric_rows(card: dict, changes: dict, targets: dict, keys: tuple[str, ...] | None = None
-                ) -> list[dict[str, Any]]:
+def metric_rows(card: dict, changes: dict, targets: dict, keys: tuple[str, ...] | None = None,
+                *, where: Any = None) -> list[dict[str, Any]]:
     """One row per metric with data: ``key``, ``label``, ``hard``, ``value`` (text),
-    ``detail`` (NPS margin and n), ``change`` (text or None), ``meaningful``, ``verdict``
-    (the noise in words), ``good`` (the change goes the right way), ``target`` (text) and
-    ``status`` (green / yellow / red / None)."""
+    ``detail`` (the interval and n, :func:`cxcore.scorecard.metric_interval_text`),
+    ``change`` (text or None), ``meaningful``, ``verdict`` (the noise in words), ``good`` (a
+    meaningful change the right way), ``target`` (text) and ``status`` (green / yellow / red /
+    None). ``where`` (a session) gives the workspace's currency and number format."""
     rows = []
     for d in scorecard.METRICS:
         if keys is not None and d.key not in keys:
@@ -77,20 +78,18 @@ def metric_rows(card: dict, changes: dict, targets: dict, keys: tuple[str, ...] 
         if value is None:
             continue
         change = changes[d.key]
-        detail = ""
-        if d.key == "nps" and card.get("nps_moe") is not None:
-            detail = (f"±{card['nps_moe']:.0f} · 95% interval {card['nps_low']:+.0f} to "
-                      f"{card['nps_high']:+.0f} · n = {card['nps_n']:,}")
         target = targets.get(d.key)
         rows.append({
             "key": d.key, "label": d.label, "hard": d.hard, "help": d.help,
-            "value": scorecard.format_value(value, d.unit), "detail": detail,
-            "change": scorecard.format_change(change.change, d.unit),
+            "value": scorecard.format_value(value, d.unit, where=where),
+            "detail": scorecard.metric_interval_text(card, d.key, where=where) or "",
+            "change": scorecard.format_change(change.change, d.unit, where),
             "meaningful": change.meaningful,
             "verdict": ("meaningful change" if change.meaningful else change.note),
             "good": (None if change.change is None or not change.meaningful
                      else (change.change > 0) == d.higher_is_better),
-            "target": scorecard.format_value(target["target"], d.unit) if target else "",
+            "target": (scorecard.format_value(target["target"], d.unit, where=where)
+                       if target else ""),
             "status": scorecard.status(d.key, value, targets) if target else None,
         })
     return rows
@@ -142,10 +141,11 @@ def build(session: WorkspaceSession, *, period: str | None = None,
     card = scorecard.scorecard(session, per.label)
     before = scorecard.scorecard(session, previous.label) if previous else None
     compare_label = previous.label if previous else None
-    changes = scorecard.compare(card, before)
+    min_n = scorecard.small_sample_threshold(session)
+    changes = scorecard.compare(card, before, min_n=min_n)
     targets = scorecard.targets(session)
     caveats = [text for _, text in scorecard.caveats(card, per.label, before, compare_label,
-                                                     show_day=day_words)]
+                                                     show_day=day_words, min_n=min_n)]
     footnotes = ["Customer effort is on 1-7 where 7 = very easy (higher is better).",
                  "A change is called meaningful only when it is larger than the noise: for NPS, "
                  "outside the combined margin of error; for CSAT and churn, significant at 5%. "
@@ -159,7 +159,7 @@ def build(session: WorkspaceSession, *, period: str | None = None,
         "period_words": scorecard.period_words(per), "compare_label": compare_label,
         "today": today, "branding": brandmod.branding(session),
         "card": card, "before": before, "changes": changes, "caveats": caveats,
-        "footnotes": footnotes, "metrics": metric_rows(card, changes, targets),
+        "footnotes": footnotes, "metrics": metric_rows(card, changes, targets, where=session),
         "trend": scorecard.monthly_trend(session, _trend_period(per)),
         "program": checklist.overview(session),
         "value": scorecard.value_by_nps_group(session, per.label),

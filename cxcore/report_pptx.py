@@ -256,8 +256,7 @@ class Deck:
                   Inches(1), size=20, italic=True, colour=MUTED)
             return
         compare = f"vs {m['compare_label']}" if m["compare_label"] else "Change"
-        body = [[r["label"], r["value"] + (f"  (±{m['card']['nps_moe']:.0f})"
-                                           if r["key"] == "nps" and m["card"]["nps_moe"] else ""),
+        body = [[r["label"], r["value"] + (f"\n{r['detail']}" if r["detail"] else ""),
                  r["change"] or "—", r["verdict"] if r["change"] else "no comparison",
                  (f"{r['target']} · {STATUS_WORDS[r['status']]}" if r["status"] else "—")]
                 for r in rows]

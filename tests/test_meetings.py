@@ -93,16 +93,17 @@ def test_summary_counts_actions_health_interviews(editor_session):
 
 def test_scores_use_the_scorecard_comparison(editor_session):
     """30 days since (2026-06-01..2026-06-30) vs the 30 days before (2026-05-02..2026-05-31).
-    Since: 10 answers 10 and 10 answers 0 -> NPS 0; before: 20 answers 10 -> NPS 100."""
+    Since: 20 answers 10 and 20 answers 0 -> NPS 0; before: 40 answers 10 -> NPS 100 (both
+    at least the 30 answers a change needs before it is tested)."""
     db = editor_session.db
-    rows = ([{"date": "2026-06-10", "nps": 10}] * 10 + [{"date": "2026-06-11", "nps": 0}] * 10
-            + [{"date": "2026-05-10", "nps": 10}] * 20)
+    rows = ([{"date": "2026-06-10", "nps": 10}] * 20 + [{"date": "2026-06-11", "nps": 0}] * 20
+            + [{"date": "2026-05-10", "nps": 10}] * 40)
     db["responses"].insert_all({**r, "row_hash": f"h{i}"} for i, r in enumerate(rows))
     meetings.add_meeting(editor_session, "2026-06-01", "May review")
     result = meetings.since_last_meeting(editor_session, today=TODAY)
     nps = result["scores"][0]
     assert (nps["key"], nps["value"], nps["previous"], nps["change"]) == (
-        "nps", "+0", "+100", "-100.0 pts")
-    assert nps["n"] == 20
+        "nps", "0", "+100", "-100.0 pts")
+    assert nps["n"] == 40
     assert nps["meaningful"] is True
-    assert result["lines"][0].startswith("NPS +0 in the 30 days since, against +100")
+    assert result["lines"][0].startswith("NPS 0 in the 30 days since, against +100")

@@ -56,9 +56,9 @@ def test_model_gathers_each_part_once(demo_session):
     assert m["period"] == "2026-Q3" and m["compare_label"] == "2026-Q2"
     assert m["branding"]["primary"] == "#5a1e6e"
     nps = next(r for r in m["metrics"] if r["key"] == "nps")
-    assert nps["detail"].startswith("±") and "95% interval" in nps["detail"]
-    assert nps["verdict"] in ("meaningful change", "within the margin of error") or \
-        "small sample" in nps["verdict"]
+    assert "95 % CI" in nps["detail"] and "n = " in nps["detail"]
+    change = m["changes"]["nps"]
+    assert nps["verdict"] == ("meaningful change" if change.meaningful else change.note)
     assert [r["nps_group"] for r in m["value"]] == ["promoter", "passive", "detractor"]
     assert m["drivers"]["findings"]
     assert m["journeys"] and m["journeys"][0]["summary"]["parts_total"] > 0
@@ -148,7 +148,7 @@ def test_pptx_slides_titles_pictures_native_table_and_notes(demo_session):
     table = tables[0].table
     assert [table.cell(0, c).text for c in range(5)] == ["Metric", "Value", "vs 2026-Q2",
                                                          "Noise", "Target"]
-    assert table.cell(1, 0).text == "NPS" and "±" in table.cell(1, 1).text
+    assert table.cell(1, 0).text == "NPS" and "95 % CI" in table.cell(1, 1).text
     assert any(sh.shape_type == 13 for sh in card.shapes)  # the trend chart as a picture
     notes = card.notes_slide.notes_text_frame.text
     assert "meaningful only when it is larger than the noise" in notes
