@@ -105,8 +105,7 @@ class Accounts:
     def open(cls, root: str | Path | None = None) -> Accounts:
         """Open (creating and upgrading as needed) the accounts database under ``root``."""
         root = Path(root) if root is not None else storage.data_dir()
-        root.mkdir(parents=True, exist_ok=True)
-        (root / "workspaces").mkdir(exist_ok=True)
+        storage.private_dir(root / "workspaces")
         db = storage.connect(root / "accounts.db")
         migrations.apply(db)
         return cls(db, root)

@@ -18,6 +18,7 @@ import ast
 import getpass
 import importlib
 import importlib.util
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxcore import __version__
-from cxcore.errors import CXError
+from cxcore.errors import CXError, Unexpected, refusal
 
 if TYPE_CHECKING:
     from cxcore.accounts import Accounts
@@ -43,6 +44,7 @@ COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
     "cxcore.cli_program",
+    "cxcore.cli_drivers",
 ]
 
 
@@ -240,11 +242,12 @@ def cmd_report(args: argparse.Namespace, accounts: Accounts) -> int:
     """Write the program report of ``--workspace`` to ``--out`` as HTML, PDF or PPTX."""
     from pathlib import Path
 
-    from cxcore import report_model
+    from cxcore import report_model, scorecard
 
+    period = scorecard.parse_period(args.period) if args.period else None  # once, here
     session = open_workspace_session(accounts, args.workspace)
     try:
-        data = report_model.render(session, args.format, period=args.period, paper=args.paper)
+        data = report_model.render(session, args.format, period=period, paper=args.paper)
     finally:
         session.close()
     out = Path(args.out)
@@ -402,10 +405,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cxcore.accounts import Accounts
 
     accounts = Accounts.open(storage.data_dir())
+    if not logging.getLogger("cxcore").handlers:  # tracebacks only with CX_DEBUG, see below
+        logging.getLogger("cxcore").addHandler(logging.NullHandler())
     try:
         return args.func(args, accounts)
-    except CXError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except Exception as exc:  # CXError, a lock timeout or a bug: one line, exit status 1
+        if os.environ.get("CX_DEBUG") and not isinstance(exc, CXError):
+            raise
+        error = refusal(exc)
+        hint = " Set CX_DEBUG=1 to see the traceback." if isinstance(error, Unexpected) else ""
+        print(f"error: {error}{hint}", file=sys.stderr)
         return 1
     finally:
         accounts.close()

@@ -29,6 +29,8 @@ TEAM_COLORS = [COLORS["green"], COLORS["yellow"], COLORS["red"], COLORS["passive
 TEAM_SHAPES = ["circle", "triangle-up", "square", "diamond"]
 POSITION_WORDS = {"below": "▼ below overall", "above": "▲ above overall", "in line": "",
                   None: ""}
+REST_WORDS = {"below": "▼ below the rest", "above": "▲ above the rest", "in line": "",
+              None: ""}
 
 
 def _big(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -134,11 +136,12 @@ def correlation_chart(ratings: list[dict[str, Any]],
 def group_nps_chart(rows: list[dict[str, Any]], by: str, overall: float | None,
                     title: str | None = None) -> alt.Chart:
     """NPS per channel or segment as bars with the 95% interval as a whisker and the overall
-    NPS as a dashed line; a group clearly below the overall score is red *and* labelled
-    "▼ below overall" (above: "▲ above overall")."""
+    NPS as a dashed line for reference; a group clearly below the rest of the customers
+    (:func:`cxcore.drivers.versus_rest`) is red *and* labelled "▼ below the rest" (above:
+    "▲ above the rest")."""
     data = [{"group": str(r["group"]), "nps": r["nps"], "low": r["low"], "high": r["high"],
-             "n": r["n"], "moe": r["moe"], "position": r["vs_overall"] or "in line",
-             "note": POSITION_WORDS[r["vs_overall"]]} for r in rows if r["nps"] is not None]
+             "n": r["n"], "moe": r["moe"], "position": r["vs_rest"] or "in line",
+             "note": REST_WORDS[r["vs_rest"]]} for r in rows if r["nps"] is not None]
     frame = pd.DataFrame(data, columns=["group", "nps", "low", "high", "n", "moe", "position",
                                         "note"])
     y = alt.Y("group:N", title=None, sort="-x")

@@ -917,35 +917,37 @@ def undo_import(session: WorkspaceSession, batch_id: int) -> int:
     them: undo those first.
     """
     session.require("editor")
-    batch = session.db.execute(
-        "select kind, undone_at from import_batches where id = ?", [batch_id]).fetchone()
-    if batch is None:
-        raise CXError(f"There is no import batch {batch_id}.")
-    kind, undone_at = batch
-    if undone_at:
-        raise CXError(f"Import batch {batch_id} was already undone.")
-    table = TABLES[kind]
     conn = session.db.conn
-    if kind == "customers":
-        refs = []
-        for other, label in (("responses", "responses"), ("revenue_events", "revenue events")):
-            n = conn.execute(
-                f"select count(*) from [{other}] where customer_id in "
-                f"(select id from customers where batch_id = ?)", [batch_id]).fetchone()[0]
-            if n:
-                refs.append(f"{n} {label}")
-        if refs:
-            raise CXError(f"Can't undo this customer import: {' and '.join(refs)} refer to its "
-                          f"customers. Undo those imports first.")
-    with conn:
+    # The checks and the delete share one write transaction, so no import can add references
+    # to these customers in between.
+    with session.db.atomic():
+        batch = conn.execute(
+            "select kind, undone_at from import_batches where id = ?", [batch_id]).fetchone()
+        if batch is None:
+            raise CXError(f"There is no import batch {batch_id}.")
+        kind, undone_at = batch
+        if undone_at:
+            raise CXError(f"Import batch {batch_id} was already undone.")
+        table = TABLES[kind]
         if kind == "customers":
+            refs = []
+            for other, label in (("responses", "responses"),
+                                 ("revenue_events", "revenue events")):
+                n = conn.execute(
+                    f"select count(*) from [{other}] where customer_id in "
+                    f"(select id from customers where batch_id = ?)", [batch_id]).fetchone()[0]
+                if n:
+                    refs.append(f"{n} {label}")
+            if refs:
+                raise CXError(f"Can't undo this customer import: {' and '.join(refs)} refer to "
+                              f"its customers. Undo those imports first.")
             conn.execute("update customers set referred_by = null where referred_by in "
                          "(select id from customers where batch_id = ?) and batch_id != ?",
                          [batch_id, batch_id])
         removed = conn.execute(f"delete from [{table}] where batch_id = ?", [batch_id]).rowcount
         conn.execute("update import_batches set undone_at = ?, undone_by = ? where id = ?",
                      [now_iso(), session.username, batch_id])
-    session.log("undo_import", kind, batch_id, {"rows": removed})
+        session.log("undo_import", kind, batch_id, {"rows": removed})
     return removed
 
 

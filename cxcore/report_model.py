@@ -120,7 +120,7 @@ def _journeys(session: WorkspaceSession, today: date) -> list[dict[str, Any]]:
     return out
 
 
-def build(session: WorkspaceSession, *, period: str | None = None,
+def build(session: WorkspaceSession, *, period: str | scorecard.Period | None = None,
           today: date | None = None) -> dict[str, Any]:
     """Everything a meeting pack shows for ``period`` (default
     :func:`cxcore.report.default_period`), compared with the period of the same length before.
@@ -242,7 +242,7 @@ def report_html(session: WorkspaceSession, *, period: str | None = None,
     return text
 
 
-def render(session: WorkspaceSession, fmt: str, *, period: str | None = None,
+def render(session: WorkspaceSession, fmt: str, *, period: str | scorecard.Period | None = None,
            today: date | None = None, paper: str = "A4") -> bytes:
     """The report in ``fmt`` (``html``, ``pdf`` or ``pptx``) as bytes, all from one
     :func:`build`. ``paper`` (``A4`` or ``Letter``) is the PDF's page size."""

@@ -64,6 +64,6 @@ def test_group_chart_marks_below_with_colour_and_words(viewer_session, mapped): 
     bars = _layers(spec)[0]
     assert bars["encoding"]["color"]["scale"]["range"][0] == sc_charts.COLORS["red"]
     data = {r["group"]: r for r in _data(spec, bars)}
-    assert data["phone"]["position"] == "below" and data["phone"]["note"] == "▼ below overall"
-    assert data["web"]["note"] == "▲ above overall"
+    assert data["phone"]["position"] == "below" and data["phone"]["note"] == "▼ below the rest"
+    assert data["web"]["note"] == "▲ above the rest"
     assert spec["title"] == "NPS by channel"
