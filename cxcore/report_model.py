@@ -39,8 +39,6 @@ FORMATS = {"html": ("html", "text/html"), "pdf": ("pdf", "application/pdf"),
 TOP_ACTIONS = 8
 #: How many months the trend chart shows, ending with the report's period.
 TREND_MONTHS = 12
-DECK_KEYS = ("nps", "csat_pct", "ces_mean", "retention_rate_pct", "churn_rate_pct",
-             "nrr_pct", "revenue_per_customer", "clv")
 
 
 def filename(session: WorkspaceSession, fmt: str, today: date | None = None) -> str:
@@ -217,18 +215,16 @@ def _insert_before(text: str, anchor: str, insert: str, fallback: str) -> str:
 
 
 def report_html(session: WorkspaceSession, *, period: str | None = None,
-                today: date | None = None, model: dict[str, Any] | None = None,
-                extra_css: str = "") -> str:
+                today: date | None = None, model: dict[str, Any] | None = None) -> str:
     """:func:`cxcore.report.program_report_html` with the workspace's branding and the "since
-    the last meeting" section (from ``model``, built when not given). ``extra_css`` is added
-    last (the PDF's page rules)."""
+    the last meeting" section (from ``model``, built when not given)."""
     session.require("viewer")
     today = today or (model["today"] if model else date.today())
     if model is None:
         model = build(session, period=period, today=today)
     text = report.program_report_html(session, period=model["period"], today=today)
     brand = model["branding"]
-    css = f"<style>{branding_css(brand)}{extra_css}</style>"
+    css = f"<style>{branding_css(brand)}</style>"
     text = _insert_before(text, "</head>", css, "<body")
     if (uri := brandmod.logo_data_uri(brand)) is not None:
         logo = f'<img class="logo" src="{_e(uri)}" alt="{_e(session.info.name)} logo">'
@@ -253,9 +249,10 @@ def render(session: WorkspaceSession, fmt: str, *, period: str | scorecard.Perio
     if fmt == "pdf":
         from cxcore import report_pdf
 
-        return report_pdf.render_pdf(session, model=model, paper=paper)
+        return report_pdf.html_to_pdf(report_html(session, model=model), paper,
+                                      model["branding"]["footer"])
     if fmt == "pptx":
         from cxcore import report_pptx
 
-        return report_pptx.render_pptx(session, model=model)
+        return report_pptx.render_pptx(session, model)
     return report_html(session, model=model).encode("utf-8")

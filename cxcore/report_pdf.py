@@ -11,11 +11,7 @@ System needs: Pango (Debian ``libpango-1.0-0``, ``libpangoft2-1.0-0``) and a fon
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from cxcore.errors import Problem, ValidationError
-from cxcore.workspace import WorkspaceSession
 
 #: Paper sizes the PDF can be printed on (CSS ``@page size`` values).
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -47,19 +43,12 @@ def print_css(paper: str, footer: str = "") -> str:
         " figure.map { overflow: visible; }")
 
 
-def render_pdf(session: WorkspaceSession, *, period: str | None = None,
-               today: date | None = None, paper: str = "A4",
-               model: dict[str, Any] | None = None) -> bytes:
-    """The branded program report as PDF bytes on ``paper`` (``A4`` or ``Letter``).
-    Viewers may export."""
+def html_to_pdf(html: str, paper: str = "A4", footer: str = "") -> bytes:
+    """Print a report's HTML (:func:`cxcore.report_model.report_html`) as PDF bytes on
+    ``paper`` (``A4`` or ``Letter``), with ``footer`` and page numbers on every page."""
     import weasyprint
 
-    from cxcore import report_model
-
-    session.require("viewer")
-    if model is None:
-        model = report_model.build(session, period=period, today=today)
-    css = print_css(paper, model["branding"]["footer"])
-    html = report_model.report_html(session, model=model, extra_css=css)
+    css = print_css(paper, footer)
+    html = html.replace("</head>", f"<style>{css}</style></head>", 1)
     html = html.replace(PRINT_HINT, "")  # the HTML's hint on how to make a PDF
     return weasyprint.HTML(string=html).write_pdf()

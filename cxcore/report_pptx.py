@@ -21,7 +21,6 @@ notes. Exporting only reads, so viewers may do it.
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
 from pptx import Presentation
@@ -44,6 +43,9 @@ INK = RGBColor(0x1D, 0x24, 0x33)
 MUTED = RGBColor(0x5B, 0x64, 0x75)
 STATUS_WORDS = {"green": "On target", "yellow": "Near target", "red": "Off target"}
 MAX_QUOTES = 6
+#: The metrics the scorecard slide's table shows (the others go in its notes).
+DECK_KEYS = ("nps", "csat_pct", "ces_mean", "retention_rate_pct", "churn_rate_pct",
+             "nrr_pct", "revenue_per_customer", "clv")
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -241,8 +243,6 @@ class Deck:
 
     def scorecard_slide(self) -> None:
         m = self.model
-        from cxcore.report_model import DECK_KEYS
-
         rows = [r for r in m["metrics"] if r["key"] in DECK_KEYS]
         notes = [*m["caveats"], *m["footnotes"]]
         for r in m["metrics"]:
@@ -402,14 +402,10 @@ class Deck:
         return buffer.getvalue()
 
 
-def render_pptx(session: WorkspaceSession, *, period: str | None = None,
-                today: date | None = None, model: dict[str, Any] | None = None) -> bytes:
-    """The deck as PPTX bytes (see the module docstring). Viewers may export."""
-    from cxcore import report_model
-
+def render_pptx(session: WorkspaceSession, model: dict[str, Any]) -> bytes:
+    """The deck of a :func:`cxcore.report_model.build` model as PPTX bytes (see the module
+    docstring); ``session`` draws the journey maps. Viewers may export."""
     session.require("viewer")
-    if model is None:
-        model = report_model.build(session, period=period, today=today)
     deck = Deck(model)
     deck.title_slide()
     deck.since_slide()
@@ -420,4 +416,3 @@ def render_pptx(session: WorkspaceSession, *, period: str | None = None,
     deck.actions_slide()
     deck.quotes_slide()
     return deck.save()
-

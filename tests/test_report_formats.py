@@ -80,7 +80,7 @@ def test_branded_html_has_colours_logo_footer_and_since_section(demo_session):
 
 
 def test_pdf_has_real_text_page_numbers_and_paper_sizes(demo_session, tmp_path):
-    pdf = report_pdf.render_pdf(demo_session["session"], model=demo_session["model"])
+    pdf = report_model.render(demo_session["session"], "pdf", today=TODAY)
     assert pdf.startswith(b"%PDF")
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
@@ -97,8 +97,7 @@ def test_pdf_has_real_text_page_numbers_and_paper_sizes(demo_session, tmp_path):
     assert "Since the last meeting" in text
     assert "Save as PDF" not in text  # the browser hint is not printed in a PDF
 
-    letter = report_pdf.render_pdf(demo_session["session"], model=demo_session["model"],
-                                   paper="Letter")
+    letter = report_model.render(demo_session["session"], "pdf", today=TODAY, paper="Letter")
     (tmp_path / "letter.pdf").write_bytes(letter)
     info = subprocess.run(["pdfinfo", str(tmp_path / "letter.pdf")], capture_output=True,
                           text=True, check=True).stdout
@@ -120,8 +119,7 @@ def test_pdf_pages_as_png_artifacts(demo_session):
     for old in ARTIFACTS.glob("report-pdf-*.png"):
         old.unlink()
     path = ARTIFACTS / "report.pdf"
-    path.write_bytes(report_pdf.render_pdf(demo_session["session"],
-                                           model=demo_session["model"]))
+    path.write_bytes(report_model.render(demo_session["session"], "pdf", today=TODAY))
     subprocess.run(["pdftoppm", "-r", "70", "-png", str(path), str(ARTIFACTS / "report-pdf")],
                    check=True)
     pngs = sorted(ARTIFACTS.glob("report-pdf-*.png"))
@@ -129,7 +127,7 @@ def test_pdf_pages_as_png_artifacts(demo_session):
 
 
 def test_pptx_slides_titles_pictures_native_table_and_notes(demo_session):
-    data = report_pptx.render_pptx(demo_session["session"], model=demo_session["model"])
+    data = report_pptx.render_pptx(demo_session["session"], demo_session["model"])
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "report.pptx").write_bytes(data)
     prs = Presentation(io.BytesIO(data))
@@ -178,14 +176,14 @@ def test_pptx_slides_titles_pictures_native_table_and_notes(demo_session):
 
 
 def test_empty_workspace_deck_and_pdf_say_so(owner_session):
-    data = report_pptx.render_pptx(owner_session, today=TODAY)
+    data = report_model.render(owner_session, "pptx", today=TODAY)
     prs = Presentation(io.BytesIO(data))
     titles = [s.shapes.title.text for s in prs.slides]
     assert "Since the last meeting" not in titles  # no earlier meeting saved
     text = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes
                     if sh.has_text_frame)
     assert "nothing to score yet" in text and "No quotes yet" in text
-    assert report_pdf.render_pdf(owner_session, today=TODAY).startswith(b"%PDF")
+    assert report_model.render(owner_session, "pdf", today=TODAY).startswith(b"%PDF")
 
 
 def test_viewers_may_export_and_bad_format_is_refused(demo_session):
