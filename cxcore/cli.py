@@ -43,6 +43,7 @@ ALL = object()
 COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
+    "cxcore.cli_voc",
     "cxcore.cli_program",
     "cxcore.cli_drivers",
 ]
@@ -314,6 +315,7 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
     copy.add_argument("--as", dest="as_user", metavar="USER",
                       help="act as this user (default: the administrator, with owner rights)")
     copy.set_defaults(func=cmd_workspace_copy_setup)
+    importlib.import_module("cxcore.cli_backup").register_workspace_actions(ws)
 
     demo = sub.add_parser("demo", help="create the demo workspace")
     demo.add_argument("--name", default=None, help="workspace name")

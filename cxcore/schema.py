@@ -13,6 +13,7 @@ from sqlite_utils.migrations import Migrations
 from cxcore import (
     attributes,
     checklist,
+    comments,
     customer_data,
     interviews,
     journeys,
@@ -32,5 +33,6 @@ def migration_sets() -> list[Migrations]:
         interviews.migrations,
         checklist.migrations,
         attributes.migrations,
+        comments.migrations,
         meetings.migrations,
     ]
