@@ -22,7 +22,7 @@ import bcrypt
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from cxcore import storage, workspace_db
+from cxcore import backup, storage, workspace_db
 from cxcore.clock import now_iso  # also imported from here by older code
 from cxcore.errors import NotFound, PermissionDenied, Problem, ValidationError
 
@@ -379,6 +379,7 @@ class Accounts:
             raise ValidationError(Problem(
                 "confirmation", "type the workspace's name exactly to delete it"))
         path = self.root / "workspaces" / rows[0]["file"]
+        backup.take_snapshot(path, "delete")  # kept CX_SNAPSHOT_DAYS days, then pruned
         with self.db.atomic():
             self.db.execute("delete from memberships where workspace_id = ?", [workspace_id])
             self.db.execute("delete from workspaces where id = ?", [workspace_id])

@@ -858,13 +858,14 @@ def commit_import(session: WorkspaceSession, preview: ImportPreview, *,
                 "created_at) values (?, ?, ?, 0, ?, ?)",
                 [preview.kind, preview.filename, preview.detected.get("format"),
                  session.username, now_iso()]).lastrowid
-            before = conn.total_changes
+            # The statement's own row count: total_changes would also count rows that
+            # triggers write (the comment search index).
+            inserted = 0
             for start in range(0, total, INSERT_CHUNK):
                 chunk = rows.iloc[start:start + INSERT_CHUNK]
-                conn.executemany(sql, _records(chunk, stored, batch_id))
+                inserted += conn.executemany(sql, _records(chunk, stored, batch_id)).rowcount
                 if progress:
                     progress(min(1.0, (start + len(chunk)) / total))
-            inserted = conn.total_changes - before
             if inserted:
                 conn.execute("update import_batches set rows = ? where id = ?",
                              [inserted, batch_id])
@@ -916,8 +917,13 @@ def undo_import(session: WorkspaceSession, batch_id: int) -> int:
     Customers can't be removed while revenue events or responses of other batches refer to
     them: undo those first.
     """
+    from cxcore import backup
+
     session.require("editor")
     conn = session.db.conn
+    if conn.execute("select 1 from import_batches where id = ? and undone_at is null",
+                    [batch_id]).fetchone():
+        backup.take_snapshot(session.info.path, "undo-import")
     # The checks and the delete share one write transaction, so no import can add references
     # to these customers in between.
     with session.db.atomic():

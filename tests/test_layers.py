@@ -20,7 +20,7 @@ CXCORE = ROOT / "cxcore"
 #: Bottom to top. A module may import modules of its own layer or of the layers before it.
 LAYERS: list[tuple[str, set[str]]] = [
     ("ground", {"cxcore", "cxcore.errors", "cxcore.clock", "cxcore.storage"}),
-    ("workspace file", {"cxcore.workspace_core", "cxcore.workspace_db"}),
+    ("workspace file", {"cxcore.workspace_core", "cxcore.workspace_db", "cxcore.backup"}),
     ("accounts", {"cxcore.accounts"}),
     ("session", {"cxcore.workspace"}),
     ("domain", {
@@ -28,10 +28,16 @@ LAYERS: list[tuple[str, set[str]]] = [
         "cxcore.export", "cxcore.importers", "cxcore.interviews", "cxcore.journeys",
         "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.reuse",
         "cxcore.locale_settings", "cxcore.money", "cxcore.kda", "cxcore.key_drivers",
+        # voice of the customer
+        "cxcore.tags", "cxcore.comments", "cxcore.text_stats", "cxcore.followups",
+        "cxcore.customer_view", "cxcore.privacy", "cxcore.quotes",
+        # meetings
+        "cxcore.branding", "cxcore.meetings", "cxcore.compare",
     }),
     ("present", {"cxcore.scorecard_charts", "cxcore.driver_charts", "cxcore.journey_charts",
-                 "cxcore.interview_charts", "cxcore.report"}),
-    ("registry", {"cxcore.schema"}),
+                 "cxcore.interview_charts", "cxcore.report", "cxcore.report_pdf",
+                 "cxcore.report_pptx", "cxcore.report_model"}),
+    ("registry", {"cxcore.schema", "cxcore.restore"}),
     ("demo", {"cxcore.demo", "cxcore.demo.*"}),
     ("cli", {"cxcore.cli", "cxcore.cli_*", "cxcore.__main__"}),
 ]

@@ -263,3 +263,65 @@ def test_the_app_shows_busy_and_bugs_as_messages_not_tracebacks():
     assert "Something went wrong \\(KeyError\\)" in messages[1] or \
         "Something went wrong (KeyError)" in messages[1]
     assert "Traceback" not in " ".join(messages)
+
+
+def _sustained_writer(root: str, workspace_id: int, stop, out) -> None:
+    try:
+        acc = Accounts.open(root)
+        session = wsmod.open_session(acc, workspace_id, "owner")
+        n = 0
+        while not stop.is_set():
+            interviews.create_interview(session, {
+                "kind": "customer", "date": "2026-01-15", "interviewee": f"s{n}"})
+            n += 1
+        session.close()
+        acc.close()
+        out.put((n, None))
+    except Exception as exc:  # reported to the test, which expects none
+        out.put((0, f"{type(exc).__name__}: {exc}"))
+
+
+def test_twenty_backups_during_sustained_writes_are_sound_and_complete(
+        accounts, workspace, tmp_path):
+    from cxcore import backup
+
+    ctx = multiprocessing.get_context("fork")
+    stop, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_sustained_writer,
+                         args=(str(accounts.root), workspace.id, stop, out)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    probe = storage.connect(workspace.path)
+    checks = []
+    try:
+        while probe.execute("select count(*) from interviews").fetchone()[0] < 20:
+            time.sleep(0.05)
+        for n in range(20):
+            committed = probe.execute("select max(id) from interviews").fetchone()[0]
+            copy = backup.backup_to(workspace.path, tmp_path / f"b{n}.db")
+            conn = sqlite3.connect(str(copy))
+            ok = conn.execute("pragma integrity_check").fetchone()[0]
+            held = conn.execute("select count(*) from interviews where id <= ?",
+                                [committed]).fetchone()[0]
+            conn.close()
+            checks.append((ok, committed, held))
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        results = [out.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join(timeout=60)
+        probe.close()
+    live = storage.connect(workspace.path)
+    expected = [live.execute("select count(*) from interviews where id <= ?", [c]).fetchone()[0]
+                for _, c, _ in checks]
+    live.close()
+    written = sum(r[0] for r in results)
+    complete = sum(held == want for (_, _, held), want in zip(checks, expected, strict=True))
+    record_figure("backups_during_writes", {
+        "backups": len(checks), "integrity_ok": sum(ok == "ok" for ok, _, _ in checks),
+        "holding_every_earlier_write": complete, "writes_during": written})
+    assert [r[1] for r in results] == [None, None]
+    assert [ok for ok, _, _ in checks] == ["ok"] * 20
+    assert complete == 20
+    assert checks[-1][1] > checks[0][1]  # writes really went on during the backups
