@@ -15,6 +15,7 @@ from cxcore import (
     checklist,
     comments,
     customer_data,
+    followups,
     interviews,
     journeys,
     scorecard,
@@ -33,4 +34,5 @@ def migration_sets() -> list[Migrations]:
         checklist.migrations,
         attributes.migrations,
         comments.migrations,
+        followups.migrations,
     ]
