@@ -18,6 +18,7 @@ from cxcore import (
     followups,
     interviews,
     journeys,
+    meetings,
     scorecard,
     workspace_core,
 )
@@ -34,5 +35,6 @@ def migration_sets() -> list[Migrations]:
         checklist.migrations,
         attributes.migrations,
         comments.migrations,
+        meetings.migrations,
         followups.migrations,
     ]
