@@ -43,6 +43,7 @@ COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
     "cxcore.cli_program",
+    "cxcore.cli_money",
 ]
 
 
