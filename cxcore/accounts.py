@@ -22,7 +22,7 @@ import bcrypt
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from cxcore import storage, workspace_db
+from cxcore import backup, storage, workspace_db
 from cxcore.clock import now_iso  # also imported from here by older code
 from cxcore.errors import NotFound, PermissionDenied, Problem, ValidationError
 
@@ -105,8 +105,7 @@ class Accounts:
     def open(cls, root: str | Path | None = None) -> Accounts:
         """Open (creating and upgrading as needed) the accounts database under ``root``."""
         root = Path(root) if root is not None else storage.data_dir()
-        root.mkdir(parents=True, exist_ok=True)
-        (root / "workspaces").mkdir(exist_ok=True)
+        storage.private_dir(root / "workspaces")
         db = storage.connect(root / "accounts.db")
         migrations.apply(db)
         return cls(db, root)
@@ -380,6 +379,7 @@ class Accounts:
             raise ValidationError(Problem(
                 "confirmation", "type the workspace's name exactly to delete it"))
         path = self.root / "workspaces" / rows[0]["file"]
+        backup.take_snapshot(path, "delete")  # kept CX_SNAPSHOT_DAYS days, then pruned
         with self.db.atomic():
             self.db.execute("delete from memberships where workspace_id = ?", [workspace_id])
             self.db.execute("delete from workspaces where id = ?", [workspace_id])

@@ -18,6 +18,7 @@ import ast
 import getpass
 import importlib
 import importlib.util
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cxcore import __version__
-from cxcore.errors import CXError
+from cxcore.errors import CXError, Unexpected, refusal
 
 if TYPE_CHECKING:
     from cxcore.accounts import Accounts
@@ -42,8 +43,10 @@ ALL = object()
 COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
+    "cxcore.cli_voc",
     "cxcore.cli_program",
     "cxcore.cli_money",
+    "cxcore.cli_drivers",
 ]
 
 
@@ -241,11 +244,12 @@ def cmd_report(args: argparse.Namespace, accounts: Accounts) -> int:
     """Write the one-file HTML program report of ``--workspace`` to ``--out``."""
     from pathlib import Path
 
-    from cxcore import report
+    from cxcore import report, scorecard
 
+    period = scorecard.parse_period(args.period) if args.period else None  # once, here
     session = open_workspace_session(accounts, args.workspace)
     try:
-        text = report.program_report_html(session, period=args.period)
+        text = report.program_report_html(session, period=period)
     finally:
         session.close()
     out = Path(args.out)
@@ -312,6 +316,7 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
     copy.add_argument("--as", dest="as_user", metavar="USER",
                       help="act as this user (default: the administrator, with owner rights)")
     copy.set_defaults(func=cmd_workspace_copy_setup)
+    importlib.import_module("cxcore.cli_backup").register_workspace_actions(ws)
 
     demo = sub.add_parser("demo", help="create the demo workspace")
     demo.add_argument("--name", default=None, help="workspace name")
@@ -398,10 +403,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cxcore.accounts import Accounts
 
     accounts = Accounts.open(storage.data_dir())
+    if not logging.getLogger("cxcore").handlers:  # tracebacks only with CX_DEBUG, see below
+        logging.getLogger("cxcore").addHandler(logging.NullHandler())
     try:
         return args.func(args, accounts)
-    except CXError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except Exception as exc:  # CXError, a lock timeout or a bug: one line, exit status 1
+        if os.environ.get("CX_DEBUG") and not isinstance(exc, CXError):
+            raise
+        error = refusal(exc)
+        hint = " Set CX_DEBUG=1 to see the traceback." if isinstance(error, Unexpected) else ""
+        print(f"error: {error}{hint}", file=sys.stderr)
         return 1
     finally:
         accounts.close()

@@ -45,8 +45,9 @@ def cmd_scorecard(args: argparse.Namespace, accounts: Accounts) -> int:
     """Print the scorecard of ``--workspace`` for ``--period``."""
     session = open_workspace_session(accounts, args.workspace)
     try:
-        card = sc.scorecard(session, args.period, segment=args.segment, channel=args.channel)
-        before = (sc.scorecard(session, args.compare, segment=args.segment,
+        period = sc.parse_period(args.period)  # once, here; functions below take the value
+        card = sc.scorecard(session, period, segment=args.segment, channel=args.channel)
+        before = (sc.scorecard(session, sc.parse_period(args.compare), segment=args.segment,
                                channel=args.channel) if args.compare else None)
         min_n = sc.small_sample_threshold(session)
         where = loc.workspace_locale(session)

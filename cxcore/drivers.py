@@ -18,7 +18,9 @@ numbers here with :mod:`cxcore.metrics`:
    over the responses that answered both (pairwise complete), with a 95% interval (Fisher's z),
    and the NPS of customers who gave the rating a low vs a high value.
 3. **Channels and segments** (:func:`group_scores`): NPS per channel or segment with its 95%
-   interval, *below* / *above* the overall NPS by the same rule as the steps.
+   interval, tested against *the rest of the customers* (everyone outside the group), not
+   against an overall score that contains the group: *below* / *above* the rest when the
+   difference is larger than the combined margin of error (:func:`versus_rest`).
 
 :func:`summary` turns these into the few plain sentences a small-business owner should act on
 first; :func:`analyse` returns everything the Drivers page shows. Correlation is not cause: a
@@ -139,6 +141,21 @@ def versus(result: m.NpsResult | None, overall: float | None) -> str | None:
     if result.low > overall:
         return "above"
     return "in line"
+
+
+def versus_rest(group: tuple[int, int, int], rest: tuple[int, int, int]) -> str | None:
+    """Where a group's NPS stands against the NPS of everyone else, each given as (promoters,
+    passives, detractors): "below" / "above" when the adjusted-Wald difference test of
+    :func:`cxcore.metrics.nps_change_is_meaningful` (independent samples) rejects "no
+    difference" at the 5% level, "in line" otherwise; ``None`` (too few to tell) when either
+    side has fewer than :data:`cxcore.metrics.SMALL_SAMPLE` answers, e.g. a group that is
+    everyone."""
+    meaningful = m.nps_change_is_meaningful(group, rest)
+    if meaningful is None:
+        return None
+    if not meaningful:
+        return "in line"
+    return "below" if m.nps_adjusted(*group) < m.nps_adjusted(*rest) else "above"
 
 
 def team_rating(counts: dict[str, int] | None) -> str | None:
@@ -323,7 +340,9 @@ def rating_drivers(session: WorkspaceSession, period: str | Period = "all"
 def group_scores(session: WorkspaceSession, by: str, period: str | Period = "all",
                  overall: float | None = None) -> list[dict[str, Any]]:
     """NPS per ``by`` ("channel" or "segment", as recorded on the response; empty values are
-    grouped as "(not set)"), with n, 95% interval and vs_overall (see :func:`versus`).
+    grouped as "(not set)"), with n, 95% interval, the NPS of the rest of the customers
+    (rest_n, rest_nps, rest_moe) and vs_rest (:func:`versus_rest`; vs_overall, the older
+    comparison with the overall score, is kept for callers that still read it).
     Sorted by NPS, highest first."""
     if by not in ("channel", "segment"):
         raise ValueError("by must be 'channel' or 'segment'")
@@ -334,7 +353,17 @@ def group_scores(session: WorkspaceSession, by: str, period: str | Period = "all
     rows = session.db.execute(
         f"select coalesce(nullif(trim(r.{by}), ''), '{NOT_SET}') as grp, {NPS_COUNTS} "
         f"from responses r where r.nps is not null and {where} group by grp", params).fetchall()
-    out = [{"group": grp, **_nps_fields(p, pa, d, overall)} for grp, p, pa, d in rows]
+    totals = [sum(r[i] for r in rows) for i in (1, 2, 3)]
+    out = []
+    for grp, p, pa, d in rows:
+        others = (totals[0] - p, totals[1] - pa, totals[2] - d)
+        rest = m.nps(*others)
+        row = {"group": grp, **_nps_fields(p, pa, d, overall),
+               "rest_n": sum(totals) - p - pa - d,
+               "rest_nps": rest.nps if rest else None,
+               "rest_moe": rest.moe if rest else None}
+        row["vs_rest"] = versus_rest((p, pa, d), others)
+        out.append(row)
     return sorted(out, key=lambda row: (-(row["nps"] or 0.0), row["group"]))
 
 
@@ -386,8 +415,9 @@ def _lowest_step(steps: list[dict], rating: dict) -> dict | None:
 def findings(analysis: dict[str, Any], limit: int = FINDINGS) -> list[dict[str, Any]]:
     """Pick the findings to act on first from an :func:`analyse` result.
 
-    Candidates are the groups whose NPS is clearly below the overall NPS (its whole 95%
-    interval below it): journey steps, channels, segments, and the customers who gave a rating
+    Candidates are the journey steps whose NPS is clearly below the overall NPS (the whole
+    95% interval below it), the channels and segments clearly below the rest of the customers
+    (:func:`versus_rest`), and the customers who gave a rating
     with at least a moderate correlation (|r| ≥ 0.3) a low value (their action names the step
     where that rating is clearly lowest, if one is). Each is weighed by the
     points of overall NPS it costs: weight = (overall NPS − group NPS) × group n / overall n,
@@ -450,13 +480,13 @@ def findings(analysis: dict[str, Any], limit: int = FINDINGS) -> list[dict[str, 
 
     for kind, rows in (("channel", analysis["channels"]), ("segment", analysis["segments"])):
         for row in rows:
-            if row["vs_overall"] != "below":
+            if row["vs_rest"] != "below":
                 continue
             who = (f"Customers who came through the '{row['group']}' channel"
                    if kind == "channel" else f"Customers in the '{row['group']}' segment")
-            text = (f"{who} score NPS {_signed(row['nps'])} vs {_signed(base)} overall "
-                    f"({row['n']:,} answers, ±{row['moe']:.0f}): find out what is different "
-                    "for them.")
+            text = (f"{who} score NPS {_signed(row['nps'])} vs {_signed(row['rest_nps'])} for "
+                    f"everyone else ({row['n']:,} answers, ±{row['moe']:.0f}): find out what "
+                    "is different for them.")
             candidates.append({"kind": kind, "key": row["group"], "text": text,
                                "weight": (base - row["nps"]) * row["n"] / total})
 

@@ -872,13 +872,14 @@ def commit_import(session: WorkspaceSession, preview: ImportPreview, *,
                 "created_at) values (?, ?, ?, 0, ?, ?)",
                 [preview.kind, preview.filename, preview.detected.get("format"),
                  session.username, now_iso()]).lastrowid
-            before = conn.total_changes
+            # The statement's own row count: total_changes would also count rows that
+            # triggers write (the comment search index).
+            inserted = 0
             for start in range(0, total, INSERT_CHUNK):
                 chunk = rows.iloc[start:start + INSERT_CHUNK]
-                conn.executemany(sql, _records(chunk, stored, batch_id))
+                inserted += conn.executemany(sql, _records(chunk, stored, batch_id)).rowcount
                 if progress:
                     progress(min(1.0, (start + len(chunk)) / total))
-            inserted = conn.total_changes - before
             if inserted and preview.detected.get(SNAPSHOT_KEY):
                 conn.execute(
                     "insert into settings (key, value) values (?, ?) on conflict(key) do update "
@@ -936,36 +937,43 @@ def undo_import(session: WorkspaceSession, batch_id: int) -> int:
     Customers can't be removed while revenue events or responses of other batches refer to
     them: undo those first.
     """
+    from cxcore import backup
+
     session.require("editor")
-    batch = session.db.execute(
-        "select kind, undone_at from import_batches where id = ?", [batch_id]).fetchone()
-    if batch is None:
-        raise CXError(f"There is no import batch {batch_id}.")
-    kind, undone_at = batch
-    if undone_at:
-        raise CXError(f"Import batch {batch_id} was already undone.")
-    table = TABLES[kind]
     conn = session.db.conn
-    if kind == "customers":
-        refs = []
-        for other, label in (("responses", "responses"), ("revenue_events", "revenue events")):
-            n = conn.execute(
-                f"select count(*) from [{other}] where customer_id in "
-                f"(select id from customers where batch_id = ?)", [batch_id]).fetchone()[0]
-            if n:
-                refs.append(f"{n} {label}")
-        if refs:
-            raise CXError(f"Can't undo this customer import: {' and '.join(refs)} refer to its "
-                          f"customers. Undo those imports first.")
-    with conn:
+    if conn.execute("select 1 from import_batches where id = ? and undone_at is null",
+                    [batch_id]).fetchone():
+        backup.take_snapshot(session.info.path, "undo-import")
+    # The checks and the delete share one write transaction, so no import can add references
+    # to these customers in between.
+    with session.db.atomic():
+        batch = conn.execute(
+            "select kind, undone_at from import_batches where id = ?", [batch_id]).fetchone()
+        if batch is None:
+            raise CXError(f"There is no import batch {batch_id}.")
+        kind, undone_at = batch
+        if undone_at:
+            raise CXError(f"Import batch {batch_id} was already undone.")
+        table = TABLES[kind]
         if kind == "customers":
+            refs = []
+            for other, label in (("responses", "responses"),
+                                 ("revenue_events", "revenue events")):
+                n = conn.execute(
+                    f"select count(*) from [{other}] where customer_id in "
+                    f"(select id from customers where batch_id = ?)", [batch_id]).fetchone()[0]
+                if n:
+                    refs.append(f"{n} {label}")
+            if refs:
+                raise CXError(f"Can't undo this customer import: {' and '.join(refs)} refer to "
+                              f"its customers. Undo those imports first.")
             conn.execute("update customers set referred_by = null where referred_by in "
                          "(select id from customers where batch_id = ?) and batch_id != ?",
                          [batch_id, batch_id])
         removed = conn.execute(f"delete from [{table}] where batch_id = ?", [batch_id]).rowcount
         conn.execute("update import_batches set undone_at = ?, undone_by = ? where id = ?",
                      [now_iso(), session.username, batch_id])
-    session.log("undo_import", kind, batch_id, {"rows": removed})
+        session.log("undo_import", kind, batch_id, {"rows": removed})
     return removed
 
 

@@ -13,6 +13,7 @@ from sqlite_utils.migrations import Migrations
 from cxcore import (
     attributes,
     checklist,
+    comments,
     customer_data,
     interviews,
     journeys,
@@ -31,4 +32,5 @@ def migration_sets() -> list[Migrations]:
         interviews.migrations,
         checklist.migrations,
         attributes.migrations,
+        comments.migrations,
     ]

@@ -264,9 +264,12 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
 
 
-def parse_period(text: str | None) -> Period:
+def parse_period(text: str | Period | None) -> Period:
     """A :class:`Period` from ``all`` / ``2026`` / ``2026-Q3`` / ``2026-05`` /
-    ``2026-01-15..2026-03-31``; raises ValidationError for anything else."""
+    ``2026-01-15..2026-03-31``; raises ValidationError for anything else. A :class:`Period` is
+    returned as it is, so the edge (page, CLI) parses once and passes the value down."""
+    if isinstance(text, Period):
+        return text
     raw = (text or "all").strip()
     if raw.lower() == "all":
         return Period("all", None, None, "all")
@@ -359,7 +362,7 @@ def available_periods(session: WorkspaceSession, grain: str = "quarter") -> list
     return labels[::-1]
 
 
-def caveats(card: dict, period: str, before: dict | None, compare_words: str | None, *,
+def caveats(card: dict, period: str | Period, before: dict | None, compare_words: str | None, *,
              show_day: Any = str, note_no_comparison: bool = True,
              min_n: int = m.SMALL_SAMPLE) -> list[tuple[str, str]]:
     """What to say before anyone reads the scorecard of ``period``: ("info" | "warning", text).
@@ -371,16 +374,17 @@ def caveats(card: dict, period: str, before: dict | None, compare_words: str | N
     comparison period at all (unless ``note_no_comparison`` is false: the page shows that
     through its own picker). ``show_day`` formats the last date of the data.
     """
+    per = parse_period(period)
     notes = []
     if card.get("snapshot"):
         notes.append(("info", snapshot_words(card["snapshot"], show_day)))
-    if period != "all" and card["data_last_date"] and (
-            parse_period(period).end > next_day(card["data_last_date"])):
-        notes.append(("info", f"{period} is still in progress: the data ends on "
+    if not per.is_all and card["data_last_date"] and (
+            per.end > next_day(card["data_last_date"])):
+        notes.append(("info", f"{per.label} is still in progress: the data ends on "
                               f"{show_day(card['data_last_date'])}, so revenue and churn cover "
                               "only part of it."))
     if card["nps_n"] and card["nps_n"] < min_n:
-        notes.append(("warning", f"Only {card['nps_n']} NPS answers in {period_words(period)}: "
+        notes.append(("warning", f"Only {card['nps_n']} NPS answers in {period_words(per)}: "
                                  "the score can move a lot by chance. Treat it as an "
                                  "indication, not a result."))
     if before is not None and before["nps_n"] and before["nps_n"] < min_n:

@@ -4,19 +4,128 @@ Every database the app opens goes through :func:`connect`, so all of them get th
 WAL journaling (readers never block the writer), foreign keys enforced, a busy timeout so two
 Streamlit sessions writing at once wait instead of failing, and ``check_same_thread=False``
 because Streamlit may run a session's reruns on different threads.
+
+Every write transaction takes the write lock up front (``BEGIN IMMEDIATE``): ``db.atomic()``
+and the driver's implicit transactions alike. A deferred transaction that read first cannot
+upgrade to the write lock once another connection has written, and SQLite then fails at once
+instead of waiting out the busy timeout. A write that still cannot get the lock within
+:data:`BUSY_TIMEOUT_MS` raises :class:`cxcore.errors.Busy`, with nothing written.
+
+Files and folders made here are private to the server's account (files 0600, folders 0700):
+the databases hold password hashes and client data.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
+import stat
 import unicodedata
+from collections.abc import Generator
 from pathlib import Path
 
 import sqlite_utils
 
+from cxcore.errors import Busy, is_busy
+
 BUSY_TIMEOUT_MS = 10_000
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def private_dir(path: str | Path) -> Path:
+    """Create ``path`` (and missing parents) readable by the server's account only (0700)."""
+    path = Path(path)
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        path.chmod(DIR_MODE)
+    return path
+
+
+def private_file(path: str | Path) -> Path:
+    """Make sure ``path`` exists with mode 0600: created empty if missing, tightened if it is
+    readable by others (an empty file is a valid new SQLite database)."""
+    path = Path(path)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    except FileExistsError:
+        with contextlib.suppress(OSError):  # a file we do not own keeps its mode
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                path.chmod(FILE_MODE)
+    return path
+
+
+def _busy_guard(call, *args):
+    try:
+        return call(*args)
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc) and not isinstance(exc, Busy):
+            raise Busy() from exc
+        raise
+
+
+class _Cursor(sqlite3.Cursor):
+    def execute(self, *args):
+        return _busy_guard(super().execute, *args)
+
+    def executemany(self, *args):
+        return _busy_guard(super().executemany, *args)
+
+    def executescript(self, *args):
+        return _busy_guard(super().executescript, *args)
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose lock timeouts surface as :class:`~cxcore.errors.Busy`."""
+
+    def cursor(self, factory=_Cursor):
+        return super().cursor(factory)
+
+    def execute(self, *args):
+        return _busy_guard(super().execute, *args)
+
+    def executemany(self, *args):
+        return _busy_guard(super().executemany, *args)
+
+    def executescript(self, *args):
+        return _busy_guard(super().executescript, *args)
+
+    def commit(self):
+        return _busy_guard(super().commit)
+
+
+class Database(sqlite_utils.Database):
+    """``sqlite_utils.Database`` whose transactions take the write lock when they begin."""
+
+    @contextlib.contextmanager
+    def atomic(self) -> Generator[Database, None, None]:
+        """One transaction, begun with ``BEGIN IMMEDIATE`` (nested blocks use savepoints).
+
+        Waits up to the busy timeout for another writer, then raises
+        :class:`~cxcore.errors.Busy`; on any error everything in the block is rolled back.
+        """
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+    def begin(self) -> None:
+        """Start a transaction holding the write lock (``BEGIN IMMEDIATE``)."""
+        self.execute("BEGIN IMMEDIATE")
 
 
 def data_dir() -> Path:
@@ -26,18 +135,21 @@ def data_dir() -> Path:
     temporary folder). The folder is created if missing.
     """
     path = Path(os.environ.get("CX_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the SQLite file at ``path`` with the project's settings."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+def connect(path: str | Path) -> Database:
+    """Open (creating if needed, mode 0600) the SQLite file at ``path`` with the project's
+    settings; implicit transactions begin ``IMMEDIATE`` too."""
+    if str(path) != ":memory:":
+        private_file(path)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                           isolation_level="IMMEDIATE", factory=_Connection)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
-    return sqlite_utils.Database(conn)
+    return Database(conn)
 
 
 def file_version(path: str | Path) -> tuple[int, int]:

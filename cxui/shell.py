@@ -26,7 +26,7 @@ from streamlit_authenticator.utilities import Validator
 from cxcore import storage
 from cxcore import workspace as wsmod
 from cxcore.accounts import Accounts, password_problem, role_at_least
-from cxcore.errors import CXError, NotFound, ValidationError
+from cxcore.errors import CXError, NotFound, ValidationError, refusal
 
 COOKIE_NAME = "cx_dashboard_session"
 AUTH_KEYS = ("authentication_status", "username", "name")
@@ -91,8 +91,8 @@ def run_action(fn: Callable[[], Any], success: str | None = None) -> Any:
     """Call a cxcore write; show its error instead of a traceback. Returns its result or None."""
     try:
         result = fn()
-    except CXError as exc:
-        show_error(exc)
+    except Exception as exc:  # a lock timeout or a bug: a message, never a traceback
+        show_error(refusal(exc))
         return None
     if success:
         st.toast(success)
@@ -104,8 +104,8 @@ def attempt(fn: Callable[[], Any]) -> bool:
     False."""
     try:
         fn()
-    except CXError as exc:
-        show_error(exc)
+    except Exception as exc:  # a lock timeout or a bug: a message, never a traceback
+        show_error(refusal(exc))
         return False
     return True
 
@@ -129,8 +129,8 @@ def write_then_rerun(fn: Callable[[], Any], success: str, *,
     """
     try:
         fn()
-    except CXError as exc:
-        st.session_state["_cx_flash_error"] = exc
+    except Exception as exc:
+        st.session_state["_cx_flash_error"] = refusal(exc)
     else:
         st.session_state["_cx_flash_toast"] = success
     if before_rerun is not None:

@@ -1,8 +1,10 @@
 """Workspaces: create, load the demo, rename, archive, delete, members; users for admins."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from cxcore import demo, reuse
+from cxcore import backup, demo, restore, reuse
 from cxcore import workspace as wsmod
 from cxcore.accounts import ROLES, role_at_least
 from cxui import shell
@@ -37,6 +39,43 @@ def copy_setup(source_id: int, target_id: int, parts: set[str]) -> dict[str, int
             target.close()
     finally:
         source.close()
+
+
+def restore_from_backup(ws) -> None:
+    """The owner's restore: upload, check, confirm, restore (the current content is kept)."""
+    st.subheader("Restore from a backup")
+    st.caption("Replaces everything in this workspace with a backup file (a download from here "
+               "or `python -m cxcore workspace backup`). The current content is kept as a "
+               f"snapshot for {backup.retention_days()} days first.")
+    key = f"restore_source_{ws.id}"
+    upload = st.file_uploader("Backup file", type=["db", "sqlite", "sqlite3"],
+                              key=f"restore_upload_{ws.id}_{st.session_state.get(key + '_n', 0)}")
+    if upload is not None:
+        st.session_state[key] = {"name": upload.name, "data": upload.getvalue(), "widget": 1}
+    elif st.session_state.get(key, {}).get("widget"):  # the file was removed from the uploader
+        st.session_state.pop(key)
+    source = st.session_state.get(key)
+    if not source:
+        return
+    checked = shell.run_action(lambda: restore.check_backup(source["data"]))
+    if checked is None:
+        return
+    upgrade = (" It was made by an older version of the app and will be upgraded."
+               if checked["pending"] else "")
+    st.warning(f"Restoring {shell.esc(source['name'])} (a backup of "
+               f"'{shell.esc(checked['name'])}') replaces everything in "
+               f"'{shell.esc(ws.name)}': its data, interviews, journeys and settings. Members "
+               f"and the name stay.{upgrade}")
+    sure = st.checkbox("Yes, replace this workspace's content with the backup",
+                       key=f"restore_confirm_{ws.id}")
+    if st.button("Restore this backup", type="primary", disabled=not sure):
+        result = shell.run_action(
+            lambda: restore.restore_workspace(acc, ws.id, source["data"], by=username))
+        if result:
+            st.session_state.pop(key, None)
+            st.session_state[key + "_n"] = st.session_state.get(key + "_n", 0) + 1
+            shell.done(f"Restored from {shell.esc(source['name'])}. The content it replaced is "
+                       f"kept as a snapshot ({shell.esc(Path(result['snapshot']).name)}).")
 
 
 new_col, demo_col = st.columns(2)
@@ -97,10 +136,12 @@ if owned:
                 if shell.attempt(lambda: acc.rename_workspace(ws.id, new_name, by=username)):
                     shell.done("Renamed.")
         if ws.role == "owner" and ws.path.exists():
+            # A callable: the copy (SQLite's backup API, every committed write) is made on click.
             st.download_button(
-                "Download the workspace file (SQLite)", data=ws.path.read_bytes(),
+                "Download the workspace file (SQLite)", data=lambda: backup.backup_bytes(ws.path),
                 file_name=ws.path.name, mime="application/vnd.sqlite3",
                 help="The whole workspace in one file, to hand to a client or keep as a backup.")
+            restore_from_backup(ws)
     with members_tab:
         members = acc.list_members(ws.id, by=username)
         st.dataframe(members, hide_index=True, width="stretch",

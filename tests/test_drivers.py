@@ -206,11 +206,28 @@ def test_groups_sorted_and_flagged(viewer_session, mapped):
     assert [(c["group"], c["n"]) for c in channels] == [("web", 90), ("phone", 40)]
     assert [c["nps"] for c in channels] == pytest.approx([100 * 40 / 90, -100.0])
     assert [c["vs_overall"] for c in channels] == ["above", "below"]
+    # Each channel against the rest of the customers: web's rest is phone and vice versa.
+    assert [(c["rest_n"], c["rest_nps"]) for c in channels] == [(40, -100.0),
+                                                                (90, pytest.approx(44.444, 1e-3))]
+    assert [c["vs_rest"] for c in channels] == ["above", "below"]
     segments = dr.group_scores(viewer_session, "segment")
-    assert [(s["group"], s["n"], s["vs_overall"]) for s in segments] == [
-        ("(not set)", 130, "in line")]
+    # One segment holding everyone has no rest to be compared with.
+    assert [(s["group"], s["n"], s["rest_n"], s["vs_rest"]) for s in segments] == [
+        ("(not set)", 130, 0, None)]
     with pytest.raises(ValueError):
         dr.group_scores(viewer_session, "colour")
+
+
+def test_versus_rest_not_versus_an_overall_that_contains_the_group():
+    big, rest = (20, 60, 20), (40, 40, 20)  # NPS 0 (n 100) vs +20 (n 100)
+    # Overall of both = +10, inside the big group's interval (±12): the old rule says in line;
+    # against the rest the 20-point gap is clear (adjusted-Wald difference test, p < 0.05).
+    assert dr.versus(m.nps(*big), 10.0) == "in line"
+    assert m.nps_change_test(big, rest).p_value < 0.05
+    assert dr.versus_rest(big, rest) == "below" and dr.versus_rest(rest, big) == "above"
+    assert dr.versus_rest((15, 0, 15), (16, 0, 14)) == "in line"
+    assert dr.versus_rest(big, (0, 0, 0)) is None  # no rest: nothing to compare with
+    assert dr.versus_rest((5, 0, 5), rest) is None  # too few to tell
 
 
 def test_summary_puts_the_disagreeing_step_first(viewer_session, mapped):
@@ -219,7 +236,7 @@ def test_summary_puts_the_disagreeing_step_first(viewer_session, mapped):
     first = findings[0]["text"]
     assert first.startswith("Step 'Order' (Delivery) scores NPS -100 vs +0 overall (40 answers")
     assert "team rated every part of it green" in first
-    assert "'phone' channel score NPS -100" in findings[1]["text"]
+    assert "'phone' channel score NPS -100 vs +44 for everyone else" in findings[1]["text"]
     assert "Step 'Wait'" in findings[2]["text"] and "though the team rated it red" in \
         findings[2]["text"]
     # Weight: points of overall NPS lost = (0 − (−100)) × 40 / 130.

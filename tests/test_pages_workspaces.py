@@ -105,3 +105,51 @@ def test_reuse_tab_copies_guides_into_another_workspace(app_page, accounts, owne
     assert interviews.guide(target, "customer") == ["What did you come for?"]
     assert journeys.list_journeys(target) == []
     target.close()
+
+
+def test_download_uses_the_backup_api_and_owner_restores_with_confirmation(
+        app_page, accounts, workspace, tmp_path):
+    import sqlite3
+
+    from cxcore import backup, interviews
+    from cxcore import workspace as wsmod
+
+    session = wsmod.open_session(accounts, workspace.id, "owner")
+    interviews.create_interview(session, {"kind": "customer", "date": "2026-01-15",
+                                          "interviewee": "In the backup"})
+    saved = backup.backup_bytes(workspace.path)
+    interviews.create_interview(session, {"kind": "customer", "date": "2026-01-16",
+                                          "interviewee": "Added later"})
+    at = app_page("pages/workspaces.py", user="owner")
+    downloads = [e for e in at.get("download_button")
+                 if "Download the workspace file" in e.proto.label]
+    assert len(downloads) == 1
+    # a bad upload is refused with its reason and changes nothing
+    at.session_state[f"restore_source_{workspace.id}"] = {"name": "notes.db", "data": b"hello"}
+    at.run()
+    assert any("not an SQLite database" in plain(e.value) for e in at.error)
+    assert not any(b.label == "Restore this backup" for b in at.button)
+    # a good one asks for confirmation first
+    at.session_state[f"restore_source_{workspace.id}"] = {"name": "acme.db", "data": saved}
+    at.run()
+    assert any("replaces everything in" in plain(w.value) for w in at.warning)
+    assert button(at, "Restore this backup").disabled
+    next(c for c in at.checkbox if c.label.startswith("Yes, replace")).check().run()
+    button(at, "Restore this backup").click().run()
+    assert not at.exception
+    assert any("Restored from acme.db" in plain(s.value) for s in at.success)
+    names = [r[0] for r in session.db.execute("select interviewee from interviews")]
+    assert names == ["In the backup"]
+    snaps = backup.list_snapshots(workspace.path)
+    assert [s["reason"] for s in snaps] == ["before-restore"]
+    conn = sqlite3.connect(snaps[0]["file"])
+    assert conn.execute("select count(*) from interviews").fetchone()[0] == 2
+    conn.close()
+    session.close()
+
+
+def test_editors_and_viewers_get_no_download_or_restore(app_page):
+    for user in ("editor", "viewer"):
+        at = app_page("pages/workspaces.py", user=user)
+        assert not any(s.value == "Restore from a backup" for s in at.subheader)
+        assert not [e for e in at.get("download_button")]
