@@ -241,20 +241,20 @@ def cmd_demo(args: argparse.Namespace, accounts: Accounts) -> int:
 
 
 def cmd_report(args: argparse.Namespace, accounts: Accounts) -> int:
-    """Write the one-file HTML program report of ``--workspace`` to ``--out``."""
+    """Write the program report of ``--workspace`` to ``--out`` as HTML, PDF or PPTX."""
     from pathlib import Path
 
-    from cxcore import report, scorecard
+    from cxcore import report_model, scorecard
 
     period = scorecard.parse_period(args.period) if args.period else None  # once, here
     session = open_workspace_session(accounts, args.workspace)
     try:
-        text = report.program_report_html(session, period=period)
+        data = report_model.render(session, args.format, period=period, paper=args.paper)
     finally:
         session.close()
     out = Path(args.out)
     try:
-        out.write_text(text, encoding="utf-8")
+        out.write_bytes(data)
     except OSError as exc:
         raise CXError(f"Can't write {out}: {exc.strerror or exc}.") from exc
     print(out)
@@ -311,8 +311,8 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
                            "structure from one workspace into another (never client data)")
     copy.add_argument("source", help="workspace to copy from (name or id)")
     copy.add_argument("target", help="workspace to copy into (name or id)")
-    copy.add_argument("--parts", help="comma-separated, from guides,targets,finance,journeys "
-                                      "(default: all)")
+    copy.add_argument("--parts", help="comma-separated, from guides,targets,finance,journeys,"
+                                      "branding (default: all)")
     copy.add_argument("--as", dest="as_user", metavar="USER",
                       help="act as this user (default: the administrator, with owner rights)")
     copy.set_defaults(func=cmd_workspace_copy_setup)
@@ -324,15 +324,20 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=None, help="random seed (default: fixed)")
     demo.set_defaults(func=cmd_demo)
 
-    rep = sub.add_parser("report", help="write a workspace's program report (one HTML file)",
+    rep = sub.add_parser("report", help="write a workspace's program report (HTML, PDF or PPTX)",
                          description="Write the program report (purpose, six steps, scorecard, "
                                      "journey maps, actions, quotes) as one self-contained HTML "
-                                     "file; print it to PDF from a browser.")
+                                     "file, a PDF or a PowerPoint deck, in the workspace's "
+                                     "branding.")
     rep.add_argument("--workspace", required=True, help="workspace name or id")
     rep.add_argument("--period", default=None,
                      help="scorecard period: all, 2026, 2026-Q3, 2026-05 or "
                           "2026-01-01..2026-03-31 (default: the last complete quarter)")
-    rep.add_argument("--out", required=True, help="the HTML file to write")
+    rep.add_argument("--format", choices=("html", "pdf", "pptx"), default="html",
+                     help="html (default), pdf or pptx")
+    rep.add_argument("--paper", choices=("A4", "Letter"), default="A4",
+                     help="PDF paper size (default A4)")
+    rep.add_argument("--out", required=True, help="the file to write")
     rep.set_defaults(func=cmd_report)
 
     for module in COMMAND_MODULES:

@@ -17,6 +17,7 @@ from cxcore import (
     customer_data,
     interviews,
     journeys,
+    meetings,
     scorecard,
     workspace_core,
 )
@@ -33,4 +34,5 @@ def migration_sets() -> list[Migrations]:
         checklist.migrations,
         attributes.migrations,
         comments.migrations,
+        meetings.migrations,
     ]

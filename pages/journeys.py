@@ -13,7 +13,7 @@ from cxcore import journey_charts as jc
 from cxcore import journeys as jr
 from cxcore import workspace as wsmod
 from cxcore.accounts import role_at_least
-from cxui import shell
+from cxui import report_buttons, shell
 
 session = shell.page_session()
 
@@ -516,3 +516,9 @@ with tab_about:
                              ("Why this journey is a problem today", "problem")):
             st.markdown(f"**{label}**")
             st.text(journey[field] or "—")
+
+# ---- share ----
+st.subheader("Share")
+st.caption("The program report with every journey map and its open actions, in the "
+           "workspace's branding.")
+report_buttons.report_downloads(session, key="journeys")

@@ -10,7 +10,7 @@ from cxcore import locale_settings as loc
 from cxcore import money
 from cxcore import scorecard as sc
 from cxcore import scorecard_charts as charts
-from cxui import shell
+from cxui import report_buttons, shell
 
 session = shell.page_session()
 KEY = shell.cache_key(session)
@@ -443,3 +443,9 @@ if session.can_edit:
                                            number_format=number_format) or True,
                     success="Targets and settings saved."):
                 st.rerun()
+
+# ---- share ----
+st.subheader("Share")
+st.caption(f"The program report with this scorecard ({sc.period_words(period)}), in the "
+           "workspace's branding.")
+report_buttons.report_downloads(session, key="sc", period=period)
