@@ -89,7 +89,8 @@ grains = {"Quarter": "quarter", "Month": "month", "Year": "year", "All data": "a
 top = st.columns(5)
 SNAPSHOT = cached_snapshot(session, KEY)
 # A snapshot customer file observes churn in one month only: open on that month.
-grain_label = top[0].selectbox("Period type", list(grains), key="sc_grain",
+grain_label = shell.url_select("Period type", list(grains), key="sc_grain", param="grain",
+                               container=top[0], to_text=grains.get,
                                index=1 if SNAPSHOT else 0)
 grain = grains[grain_label]
 if grain == "all":
@@ -102,9 +103,9 @@ else:
         options = ["all"]
     # The newest period the data observes completely (sc.default_period says why).
     default = cached_default_period(session, KEY, grain)
-    period = top[1].selectbox("Period", options,
+    period = shell.url_select("Period", options,
                               index=options.index(default) if default in options else 0,
-                              key=f"sc_period_{grain}")
+                              key=f"sc_period_{grain}", param="period", container=top[1])
 previous = sc.previous_period(sc.parse_period(period))
 compare_options = ["(none)"] + ([previous.label] if previous else []) + [
     o for o in options if o not in (period, previous.label if previous else None, "all")]
@@ -116,7 +117,8 @@ segments = [r["segment"] for r in cached_breakdown(session, KEY, "segment", peri
             if r["segment"] != sc.NOT_SET]
 channels = [r["channel"] for r in cached_breakdown(session, KEY, "channel", period)
             if r["channel"] != sc.NOT_SET]
-segment = top[3].selectbox("Segment", ["(all)", *segments], key="sc_segment",
+segment = shell.url_select("Segment", ["(all)", *segments], key="sc_segment", param="segment",
+                           container=top[3],
                            format_func=lambda o: "All segments" if o == "(all)" else o)
 channel = top[4].selectbox("Channel", ["(all)", *channels], key="sc_channel",
                            format_func=lambda o: "All channels" if o == "(all)" else o)
