@@ -45,7 +45,9 @@ COMMAND_MODULES: list[str] = [
     "cxcore.cli_data",
     "cxcore.cli_voc",
     "cxcore.cli_program",
+    "cxcore.cli_money",
     "cxcore.cli_drivers",
+    "cxcore.cli_accounts",
 ]
 
 
@@ -97,7 +99,8 @@ def cmd_user_add(args: argparse.Namespace, accounts: Accounts) -> int:
     first = not accounts.has_users()
     password = _read_password(args)
     user = accounts.create_user(args.username, password, name=args.name, email=args.email,
-                                by=SYSTEM, is_admin=args.admin)
+                                by=SYSTEM, is_admin=args.admin,
+                                may_create_workspaces=args.may_create_workspaces)
     role = "administrator" if (first or args.admin) else "user"
     print(f"Added {role} '{user['username']}'.")
     return 0
@@ -234,7 +237,7 @@ def cmd_demo(args: argparse.Namespace, accounts: Accounts) -> int:
     from cxcore import demo
 
     info = demo.create_demo_workspace(accounts, owner=_default_owner(accounts, args.owner),
-                                      name=args.name, seed=args.seed)
+                                      name=args.name, seed=args.seed, by=SYSTEM)
     print(f"Created demo workspace {info.id} '{info.name}'.")
     return 0
 
@@ -280,6 +283,8 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
     add.add_argument("--name", help="display name")
     add.add_argument("--email")
     add.add_argument("--admin", action="store_true", help="make the user an administrator")
+    add.add_argument("--may-create-workspaces", action="store_true",
+                     help="let the user create workspaces and load the demo")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from stdin even on a terminal")
     add.set_defaults(func=cmd_user_add)
