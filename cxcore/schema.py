@@ -15,8 +15,10 @@ from cxcore import (
     checklist,
     comments,
     customer_data,
+    followups,
     interviews,
     journeys,
+    meetings,
     scorecard,
     workspace_core,
 )
@@ -33,4 +35,6 @@ def migration_sets() -> list[Migrations]:
         checklist.migrations,
         attributes.migrations,
         comments.migrations,
+        meetings.migrations,
+        followups.migrations,
     ]
