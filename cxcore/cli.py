@@ -46,6 +46,7 @@ COMMAND_MODULES: list[str] = [
     "cxcore.cli_voc",
     "cxcore.cli_program",
     "cxcore.cli_drivers",
+    "cxcore.cli_compare",
 ]
 
 

@@ -1,0 +1,5 @@
+"""Present: placeholder."""
+
+from cxui import shell
+
+session = shell.page_session()
