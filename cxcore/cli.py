@@ -45,8 +45,10 @@ COMMAND_MODULES: list[str] = [
     "cxcore.cli_data",
     "cxcore.cli_voc",
     "cxcore.cli_program",
+    "cxcore.cli_money",
     "cxcore.cli_drivers",
     "cxcore.cli_compare",
+    "cxcore.cli_accounts",
 ]
 
 
@@ -98,7 +100,8 @@ def cmd_user_add(args: argparse.Namespace, accounts: Accounts) -> int:
     first = not accounts.has_users()
     password = _read_password(args)
     user = accounts.create_user(args.username, password, name=args.name, email=args.email,
-                                by=SYSTEM, is_admin=args.admin)
+                                by=SYSTEM, is_admin=args.admin,
+                                may_create_workspaces=args.may_create_workspaces)
     role = "administrator" if (first or args.admin) else "user"
     print(f"Added {role} '{user['username']}'.")
     return 0
@@ -235,7 +238,7 @@ def cmd_demo(args: argparse.Namespace, accounts: Accounts) -> int:
     from cxcore import demo
 
     info = demo.create_demo_workspace(accounts, owner=_default_owner(accounts, args.owner),
-                                      name=args.name, seed=args.seed)
+                                      name=args.name, seed=args.seed, by=SYSTEM)
     print(f"Created demo workspace {info.id} '{info.name}'.")
     return 0
 
@@ -281,6 +284,8 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
     add.add_argument("--name", help="display name")
     add.add_argument("--email")
     add.add_argument("--admin", action="store_true", help="make the user an administrator")
+    add.add_argument("--may-create-workspaces", action="store_true",
+                     help="let the user create workspaces and load the demo")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from stdin even on a terminal")
     add.set_defaults(func=cmd_user_add)
@@ -311,8 +316,8 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
                            "structure from one workspace into another (never client data)")
     copy.add_argument("source", help="workspace to copy from (name or id)")
     copy.add_argument("target", help="workspace to copy into (name or id)")
-    copy.add_argument("--parts", help="comma-separated, from guides,targets,finance,journeys,"
-                                      "branding (default: all)")
+    copy.add_argument("--parts", help="comma-separated, from guides,targets,finance,tag_rules,"
+                                      "journeys,branding (default: all)")
     copy.add_argument("--as", dest="as_user", metavar="USER",
                       help="act as this user (default: the administrator, with owner rights)")
     copy.set_defaults(func=cmd_workspace_copy_setup)

@@ -59,7 +59,8 @@ st.caption(f"{session.info.name}: which questions explain how customers rate you
 # ---- period, outcome, segment ----
 grains = {"All data": "all", "Year": "year", "Quarter": "quarter", "Month": "month"}
 top = st.columns([1, 1, 2])
-grain = grains[top[0].selectbox("Period type", list(grains), key="dr_grain",
+grain = grains[shell.url_select("Period type", list(grains), key="dr_grain", param="grain",
+                                container=top[0], to_text=grains.get,
                                 help="Driver analysis needs many answers: start with all the "
                                      "data, then look at recent periods.")]
 if grain == "all":
@@ -68,7 +69,8 @@ if grain == "all":
                      format_func=lambda _: "All data")
 else:
     options = cached_periods(session, KEY, grain) or ["all"]
-    period = top[1].selectbox("Period", options, key=f"dr_period_{grain}")
+    period = shell.url_select("Period", options, key=f"dr_period_{grain}", param="period",
+                              container=top[1])
 
 choices, default, segment_list = cached_choices(session, KEY)
 labels = {c["value"]: c["label"] for c in choices}

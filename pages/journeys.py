@@ -168,8 +168,8 @@ ids = [j["id"] for j in journeys]
 if st.session_state.get("journey_id") not in ids:
     st.session_state["journey_id"] = ids[0]
 by_id = {j["id"]: j for j in journeys}
-journey_id = st.selectbox(
-    "Journey", ids, key="journey_id",
+journey_id = shell.url_select(
+    "Journey", ids, key="journey_id", param="journey",
     format_func=lambda i: f"{by_id[i]['name']}  ({by_id[i]['parts_rated']} of "
                           f"{shell.plural(by_id[i]['parts_total'], 'part')} rated)")
 journey = jr.get_journey(session, journey_id)
