@@ -186,20 +186,49 @@ def show_flash() -> None:
         show_error(error)
 
 
-#: Larger type and tighter chrome for a projector: readable from the back of the room.
-PRESENTATION_CSS = """<style>
-html { font-size: 18px; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
-header[data-testid="stHeader"] { display: none; }
-</style>"""
+#: Larger type for a projector: readable from the back of the room (plain CSS on the root
+#: font size only, no selectors of Streamlit's internal markup).
+PRESENTATION_CSS = "<style>html { font-size: 18px; }</style>"
+PRESENTING = "_cx_presenting"
 
 
 def presentation_mode() -> None:
     """A sidebar switch for meetings: bigger text and numbers on every page (remembered for the
-    session)."""
-    if st.sidebar.toggle("Presentation mode", key="presentation_mode",
-                         help="Larger text for a projector or a shared screen."):
+    session). The slide view itself is the Present page."""
+    if st.sidebar.toggle("Larger text", key="presentation_mode",
+                         help="Larger text for a projector or a shared screen. To show slides, "
+                              "open Present."):
         st.html(PRESENTATION_CSS)
+
+
+def presenting() -> bool:
+    """True while the Present page's slide view is on (``app.py`` then hides the navigation
+    and the sidebar)."""
+    return bool(st.session_state.get(PRESENTING))
+
+
+def presentation_ended() -> bool:
+    """True after a presentation was ended in this session (the sidebar opens again)."""
+    return st.session_state.get(PRESENTING) is False
+
+
+def keep_workspace_choice() -> None:
+    """Keep the sidebar picker's choice while the picker is not drawn (Streamlit forgets the
+    value of a widget that is not drawn in a run unless it is set again)."""
+    if "workspace_id" in st.session_state:
+        st.session_state["workspace_id"] = st.session_state["workspace_id"]
+
+
+def start_presenting() -> NoReturn:
+    """Turn the slide view on and rerun."""
+    st.session_state[PRESENTING] = True
+    st.rerun()
+
+
+def stop_presenting() -> NoReturn:
+    """Turn the slide view off and rerun (back to the normal pages)."""
+    st.session_state[PRESENTING] = False
+    st.rerun()
 
 
 def cache_key(session: wsmod.WorkspaceSession) -> tuple:

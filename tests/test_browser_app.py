@@ -108,7 +108,7 @@ def test_owner_first_run_demo_every_page_and_sign_out(tmp_path):
             return page.evaluate("getComputedStyle(document.documentElement).fontSize")
 
         assert root_font_size() == "16px"
-        page.get_by_test_id("stSidebar").get_by_text("Presentation mode").click()
+        page.get_by_test_id("stSidebar").get_by_text("Larger text").click()
         page.wait_for_function(
             "() => getComputedStyle(document.documentElement).fontSize === '18px'")
         open_page(page, "Scorecard")
