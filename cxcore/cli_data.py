@@ -39,7 +39,7 @@ def cmd_import(args: argparse.Namespace, accounts: Accounts) -> int:
             args.kind, args.file, filename=str(args.file), mapping=_mapping(args.map),
             known_customer_ids=session, date_format=args.date_format,
             default_date=args.date, reference_date=args.reference_date,
-            ces_low_is_easy=args.ces_low_is_easy)
+            ces_low_is_easy=args.ces_low_is_easy, encoding=args.encoding)
         print(preview.report())
         if preview.valid_rows == 0:
             print("Nothing imported: no row is valid.")
@@ -126,6 +126,9 @@ def register(subparsers: Any) -> None:
     imp.add_argument("--ces-low-is-easy", action="store_true",
                      help="the survey's effort scale had 1 = very easy: store 8 - answer so "
                           "that 7 = very easy, as the scorecard expects")
+    imp.add_argument("--encoding", metavar="NAME",
+                     help="text encoding of a CSV file if detection gets it wrong, e.g. "
+                          "shift_jis, gb18030, cp1251, cp1252")
     imp.add_argument("--as", dest="as_user", metavar="USER",
                      help="act as this member (their role is checked)")
     imp.set_defaults(func=cmd_import)

@@ -395,7 +395,8 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
                    mapping: dict[str, str] | None = None, known_customer_ids: Any = None,
                    date_format: str | None = None, default_date: str | date | None = None,
                    reference_date: str | date | None = None,
-                   ces_low_is_easy: bool = False) -> ImportPreview:
+                   ces_low_is_easy: bool = False,
+                   encoding: str | None = None) -> ImportPreview:
     """Read, map and validate a file of ``kind`` without storing anything.
 
     ``source`` is bytes, a path or a file-like object. ``mapping`` overrides the automatic
@@ -407,6 +408,7 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
     a ``tenure_months`` column counts back from (start date = reference date - tenure).
     ``ces_low_is_easy`` says the survey asked customer effort with 1 = very easy; answers are
     then stored reversed (8 - answer) so that, as everywhere here, 7 means very easy.
+    ``encoding`` overrides the detected text encoding of a CSV file.
 
     Raises :class:`ValidationError` only when the file cannot be read at all or ``kind`` or
     ``mapping`` is invalid; everything else is reported in the preview's ``problems``.
@@ -420,8 +422,10 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
                 date.fromisoformat(str(value))
             except ValueError:
                 raise ValidationError(f"{value!r} is not a real date.", field=name) from None
+    from cxcore import upload_limits
+
     data = fmt.read_bytes(source)
-    table = fmt.read_table(data, filename)
+    table = upload_limits.read_safely(data, filename, encoding)
     frame = table.frame
     columns = list(frame.columns)
     # Blank lines inside the data are not rows.
@@ -435,6 +439,8 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
 
     auto = auto_mapping(kind, columns, table.questions, table.source_format)
     notes: list[str] = []
+    if garbled := upload_limits.mojibake_note(frame, table.encoding):
+        notes.append(garbled)
     mapping_used = _apply_user_mapping(auto, mapping, columns, kind)
     user_targets = set((mapping or {}).values())
     # An automatic guess that doesn't fit the data (e.g. "satisfaction" on 0-10) is dropped.
@@ -542,6 +548,7 @@ class _Validator:
         if "date" not in self.out and self.default_date and self.kind in ("responses", "pulse"):
             self.out["date"] = self.default_date
         getattr(self, f"_finish_{self.kind}")()
+        self._repeated_response_ids()
         if any(p.row is None for p in self.problems):
             self.bad[:] = True
         stored = [f.name for f in specs if f.stored]
@@ -551,6 +558,22 @@ class _Validator:
                 good[name] = None
         extra = [c for c in ("_dedupe",) if c in good.columns]
         return good[stored + extra].reset_index(drop=True)
+
+    def _repeated_response_ids(self) -> None:
+        """A response id is one survey answer: a second row with the same id in one file is a
+        problem (an export appended twice, or a tool re-sending), not a second answer."""
+        ids = self.out.get("response_id")
+        if ids is None or self.kind not in ("responses", "pulse"):
+            return
+        ids = ids.where(ids.notna() & (ids.astype("str").str.strip() != ""))
+        again = ids.notna() & ids.duplicated(keep="first")
+        if not again.any():
+            return
+        first = ids[ids.notna() & ~ids.duplicated(keep="first")]
+        first_row = pd.Series(first.index, index=first.to_numpy())
+        self.flag(again, "response_id", lambda i: (
+            f"response id {self.shown(ids.loc[i])} is already on row "
+            f"{self.table.file_row(first_row[ids.loc[i]])} of this file"))
 
     def _required(self, specs: list[FieldSpec]) -> None:
         for spec in specs:

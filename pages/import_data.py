@@ -15,6 +15,7 @@ import streamlit as st
 from cxcore import export, importers
 from cxcore import import_formats as fmt
 from cxcore.storage import slugify
+from cxcore.upload_limits import ENCODING_CHOICES
 from cxui import shell
 
 session = shell.page_session("editor")
@@ -54,7 +55,7 @@ st.write("Bring in customers, revenue events, survey responses or employee pulse
 
 kind = st.selectbox("What does the file hold?", importers.KINDS, format_func=KIND_LABELS.get,
                     key="import_kind")
-with st.expander("Dates and tenure (when the file needs them)"):
+with st.expander("Dates, tenure and encoding (when the file needs them)"):
     st.caption("Customer effort (CES) is stored on 1-7 where **7 means very easy**: higher is "
                "better.")
     ces_low_is_easy = st.checkbox(
@@ -71,6 +72,9 @@ with st.expander("Dates and tenure (when the file needs them)"):
         key="import_date_format",
         format_func=lambda f: ("Detect automatically" if not f
                                else f"like {fmt.date_example(f)}"))
+    encoding = st.selectbox(
+        "Text encoding of a CSV file, if its text looks garbled", ENCODING_CHOICES,
+        key="import_encoding", format_func=lambda e: e or "Detect automatically")
 
 upload = st.file_uploader("CSV or Excel file", type=["csv", "txt", "tsv", "xlsx"],
                           key=f"import_upload_{state['import_round']}")
@@ -96,7 +100,7 @@ if source is not None:
                 if cached[1].mapping.get(column, "") != chosen:
                     overrides[column] = chosen
     options = (default_date.strip() or None, reference_date.strip() or None,
-               date_format or None, ces_low_is_easy)
+               date_format or None, ces_low_is_easy, encoding or None)
     signature = (file_key, kind, tuple(sorted(overrides.items())), options)
     preview = None
     if cached is not None and cached[0] == signature:
@@ -107,7 +111,7 @@ if source is not None:
                 kind, source["data"], filename=source["name"], mapping=overrides or None,
                 known_customer_ids=session, default_date=options[0],
                 reference_date=options[1], date_format=options[2],
-                ces_low_is_easy=options[3]))
+                ces_low_is_easy=options[3], encoding=options[4]))
         if preview is not None:
             state["import_preview"] = (signature, preview)
 
