@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cxui import navigation, shell
+from cxui import shell
 
 st.set_page_config(page_title="CX program dashboard", page_icon=":material/favorite:",
                    layout="wide")
@@ -18,26 +18,14 @@ acc = shell.accounts()
 user = acc.get_user(username)
 
 with st.sidebar:
-    workspaces = acc.list_workspaces(username)
-    ws_id = shell.current_workspace_id(username)
-    role = None
-    if workspaces:
-        names = {w.id: w.name for w in workspaces}
-        ids = list(names)
-        st.selectbox("Workspace", ids, key="workspace_id",
-                     format_func=lambda i: names[i])
-        role = next(w.role for w in workspaces if w.id == st.session_state["workspace_id"])
+    workspace = shell.workspace_picker(username)
+    role = workspace.role if workspace else None
+    if workspace:
         st.caption(f"Your role here: **{role}**")
     else:
         st.caption("No workspace yet.")
 
-pages = {
-    section: [st.Page(spec.path, title=spec.title, icon=spec.icon,
-                      default=spec.path == "pages/home.py")
-              for spec in specs]
-    for section, specs in navigation.pages_for_role(role).items()
-}
-nav = st.navigation(pages)
+nav = st.navigation(shell.navigation_pages(role, start_here=workspace is None))
 shell.presentation_mode()
 
 with st.sidebar:

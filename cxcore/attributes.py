@@ -137,3 +137,48 @@ def link_step(db: sqlite_utils.Database, attribute_id: int, step_id: int | None)
     """Link an attribute to a journey step (or unlink with ``None``). Caller checks the role."""
     get_attribute(db, attribute_id)
     db.execute("update attributes set step_id = ? where id = ?", [step_id, attribute_id])
+
+
+def set_categories(db: sqlite_utils.Database, attribute_id: int, categories: list[str]) -> None:
+    """Store a category question's choices (a stored value is an index into this list, so only
+    ever append). Call inside the caller's write transaction."""
+    current = get_attribute(db, attribute_id)["categories"]
+    if list(categories[:len(current)]) != list(current):
+        raise ValidationError(f"The choices of question {attribute_id} can only be added to.",
+                              field="attribute")
+    db.execute("update attributes set categories = ?, scale_max = ? where id = ?",
+               [json.dumps(list(categories)), float(max(len(categories) - 1, 0)),
+                attribute_id])
+
+
+def write_columns(db: sqlite_utils.Database, response_ids: Any,
+                  columns: dict[int, Any], *, chunk: int = 50_000) -> None:
+    """Store answers column-wise: ``response_ids`` (a sequence) and, per attribute id, the
+    values in the same order (NaN or None = no answer). Vectorised for big imports: the rows
+    go to SQLite with ``executemany`` in chunks of ``chunk``. Call inside the caller's write
+    transaction."""
+    import pandas as pd
+
+    ids = pd.Series(response_ids).astype("int64").tolist()
+    if not ids:
+        return
+    names = ["response_id", *(column(a) for a in columns)]
+    values = [pd.Series(v).astype(object).where(pd.Series(v).notna(), None).tolist()
+              for v in columns.values()]
+    sql = (f"insert or replace into response_attributes ({', '.join(names)}) "
+           f"values ({', '.join('?' * len(names))})")
+    for start in range(0, len(ids), chunk):
+        part = [ids[start:start + chunk], *(v[start:start + chunk] for v in values)]
+        db.conn.executemany(sql, zip(*part, strict=True))
+
+
+def link_to_step(session: Any, attribute_id: int, step_id: int | None) -> None:
+    """Link a survey question to a journey step, or unlink it with ``None`` (editors and
+    owners), so driver results can be shown on the journey map."""
+    session.require("editor")
+    if step_id is not None and session.db.execute(
+            "select 1 from journey_steps where id = ?", [step_id]).fetchone() is None:
+        raise NotFound(f"There is no journey step {step_id}.")
+    with session.db.atomic():
+        link_step(session.db, attribute_id, step_id)
+    session.log("link_step", "attribute", attribute_id, {"step_id": step_id})

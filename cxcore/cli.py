@@ -43,8 +43,10 @@ ALL = object()
 COMMAND_MODULES: list[str] = [
     "cxcore.cli_scorecard",
     "cxcore.cli_data",
+    "cxcore.cli_voc",
     "cxcore.cli_program",
     "cxcore.cli_drivers",
+    "cxcore.cli_accounts",
 ]
 
 
@@ -96,7 +98,8 @@ def cmd_user_add(args: argparse.Namespace, accounts: Accounts) -> int:
     first = not accounts.has_users()
     password = _read_password(args)
     user = accounts.create_user(args.username, password, name=args.name, email=args.email,
-                                by=SYSTEM, is_admin=args.admin)
+                                by=SYSTEM, is_admin=args.admin,
+                                may_create_workspaces=args.may_create_workspaces)
     role = "administrator" if (first or args.admin) else "user"
     print(f"Added {role} '{user['username']}'.")
     return 0
@@ -233,26 +236,26 @@ def cmd_demo(args: argparse.Namespace, accounts: Accounts) -> int:
     from cxcore import demo
 
     info = demo.create_demo_workspace(accounts, owner=_default_owner(accounts, args.owner),
-                                      name=args.name, seed=args.seed)
+                                      name=args.name, seed=args.seed, by=SYSTEM)
     print(f"Created demo workspace {info.id} '{info.name}'.")
     return 0
 
 
 def cmd_report(args: argparse.Namespace, accounts: Accounts) -> int:
-    """Write the one-file HTML program report of ``--workspace`` to ``--out``."""
+    """Write the program report of ``--workspace`` to ``--out`` as HTML, PDF or PPTX."""
     from pathlib import Path
 
-    from cxcore import report, scorecard
+    from cxcore import report_model, scorecard
 
     period = scorecard.parse_period(args.period) if args.period else None  # once, here
     session = open_workspace_session(accounts, args.workspace)
     try:
-        text = report.program_report_html(session, period=period)
+        data = report_model.render(session, args.format, period=period, paper=args.paper)
     finally:
         session.close()
     out = Path(args.out)
     try:
-        out.write_text(text, encoding="utf-8")
+        out.write_bytes(data)
     except OSError as exc:
         raise CXError(f"Can't write {out}: {exc.strerror or exc}.") from exc
     print(out)
@@ -279,6 +282,8 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
     add.add_argument("--name", help="display name")
     add.add_argument("--email")
     add.add_argument("--admin", action="store_true", help="make the user an administrator")
+    add.add_argument("--may-create-workspaces", action="store_true",
+                     help="let the user create workspaces and load the demo")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from stdin even on a terminal")
     add.set_defaults(func=cmd_user_add)
@@ -309,8 +314,8 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
                            "structure from one workspace into another (never client data)")
     copy.add_argument("source", help="workspace to copy from (name or id)")
     copy.add_argument("target", help="workspace to copy into (name or id)")
-    copy.add_argument("--parts", help="comma-separated, from guides,targets,finance,journeys "
-                                      "(default: all)")
+    copy.add_argument("--parts", help="comma-separated, from guides,targets,finance,journeys,"
+                                      "branding (default: all)")
     copy.add_argument("--as", dest="as_user", metavar="USER",
                       help="act as this user (default: the administrator, with owner rights)")
     copy.set_defaults(func=cmd_workspace_copy_setup)
@@ -322,15 +327,20 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=None, help="random seed (default: fixed)")
     demo.set_defaults(func=cmd_demo)
 
-    rep = sub.add_parser("report", help="write a workspace's program report (one HTML file)",
+    rep = sub.add_parser("report", help="write a workspace's program report (HTML, PDF or PPTX)",
                          description="Write the program report (purpose, six steps, scorecard, "
                                      "journey maps, actions, quotes) as one self-contained HTML "
-                                     "file; print it to PDF from a browser.")
+                                     "file, a PDF or a PowerPoint deck, in the workspace's "
+                                     "branding.")
     rep.add_argument("--workspace", required=True, help="workspace name or id")
     rep.add_argument("--period", default=None,
                      help="scorecard period: all, 2026, 2026-Q3, 2026-05 or "
                           "2026-01-01..2026-03-31 (default: the last complete quarter)")
-    rep.add_argument("--out", required=True, help="the HTML file to write")
+    rep.add_argument("--format", choices=("html", "pdf", "pptx"), default="html",
+                     help="html (default), pdf or pptx")
+    rep.add_argument("--paper", choices=("A4", "Letter"), default="A4",
+                     help="PDF paper size (default A4)")
+    rep.add_argument("--out", required=True, help="the file to write")
     rep.set_defaults(func=cmd_report)
 
     for module in COMMAND_MODULES:

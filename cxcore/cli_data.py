@@ -19,15 +19,23 @@ from cxcore.cli import open_workspace_session
 from cxcore.errors import ValidationError
 
 
-def _mapping(pairs: list[str] | None) -> dict[str, str]:
-    mapping = {}
+def _pairs(pairs: list[str] | None, option: str, form: str) -> dict[str, str]:
+    """``["A=x", "B=y"]`` as {"A": "x", "B": "y"} (split at the last =)."""
+    out = {}
     for pair in pairs or []:
         if "=" not in pair:
-            raise ValidationError(f"--map {pair!r} must be SOURCE_COLUMN=FIELD "
-                                  f"(FIELD empty to ignore the column).", field="--map")
+            raise ValidationError(f"{option} {pair!r} must be {form}.", field=option)
         source, target = pair.rsplit("=", 1)
-        mapping[source] = target.strip()
-    return mapping
+        out[source] = target.strip()
+    return out
+
+
+def _mapping(pairs: list[str] | None) -> dict[str, str]:
+    return _pairs(pairs, "--map", "SOURCE_COLUMN=FIELD (FIELD empty to ignore the column)")
+
+
+def _scales(pairs: list[str] | None) -> dict[str, str]:
+    return _pairs(pairs, "--scale", 'COLUMN=LOW-HIGH, e.g. "Seat comfort=1-5"')
 
 
 def cmd_import(args: argparse.Namespace, accounts: Accounts) -> int:
@@ -39,8 +47,12 @@ def cmd_import(args: argparse.Namespace, accounts: Accounts) -> int:
             args.kind, args.file, filename=str(args.file), mapping=_mapping(args.map),
             known_customer_ids=session, date_format=args.date_format,
             default_date=args.date, reference_date=args.reference_date,
-            ces_low_is_easy=args.ces_low_is_easy, encoding=args.encoding)
+            ces_low_is_easy=args.ces_low_is_easy, scales=_scales(args.scale),
+            not_applicable=args.not_applicable, timezone=args.timezone,
+            encoding=args.encoding)
         print(preview.report())
+        if any(p.field == "date" and p.row is None for p in preview.problems):
+            print("Hint: give one date for the whole file with --date YYYY-MM-DD.")
         if preview.valid_rows == 0:
             print("Nothing imported: no row is valid.")
             return 1
@@ -60,6 +72,11 @@ def cmd_import(args: argparse.Namespace, accounts: Accounts) -> int:
         batch = f" as batch {result.batch_id}" if result.batch_id else ""
         print(f"Imported {result.inserted} rows{batch} into '{session.info.name}'; "
               f"{result.skipped_duplicates} were already there.")
+        questions = [a for a in preview.attributes if a.include]
+        if questions and result.inserted:
+            print(f"Stored the answers to {len(questions)} survey question"
+                  f"{'s' if len(questions) != 1 else ''}: "
+                  + ", ".join(a.key for a in questions))
         return 0
     finally:
         session.close()
@@ -126,6 +143,16 @@ def register(subparsers: Any) -> None:
     imp.add_argument("--ces-low-is-easy", action="store_true",
                      help="the survey's effort scale had 1 = very easy: store 8 - answer so "
                           "that 7 = very easy, as the scorecard expects")
+    imp.add_argument("--scale", action="append", metavar="COLUMN=LOW-HIGH",
+                     help="declare the scale of a survey question column, e.g. "
+                          "\"Seat comfort=1-5\" (a column mapped to a rating field must be on "
+                          "that field's scale); repeatable")
+    imp.add_argument("--not-applicable", action="append", metavar="CODE",
+                     help="an answer meaning 'not applicable' in the survey questions (e.g. 0), "
+                          "stored as no answer; repeatable")
+    imp.add_argument("--timezone", metavar="ZONE",
+                     help="time zone times with an offset are converted to before their date is "
+                          "taken (default: the workspace's setting, else UTC)")
     imp.add_argument("--encoding", metavar="NAME",
                      help="text encoding of a CSV file if detection gets it wrong, e.g. "
                           "shift_jis, gb18030, cp1251, cp1252")

@@ -163,3 +163,106 @@ def group_nps_chart(rows: list[dict[str, Any]], by: str, overall: float | None,
     layers = [bars, whisker, *_overall_rule(overall), notes]
     return _big(alt.layer(*layers).properties(
         title=title or f"NPS by {by}", height=bars_height(len(frame)) + AXIS_PX // 2))
+
+
+# ---- key driver analysis ------------------------------------------------------------------------
+
+#: The quadrants of importance × performance: colour and shape (a second encoding).
+QUADRANT_ORDER = ["fix first", "keep up", "watch", "less urgent"]
+QUADRANT_COLORS = [COLORS["red"], COLORS["green"], COLORS["yellow"], COLORS["passive"]]
+QUADRANT_SHAPES = ["square", "circle", "triangle-up", "diamond"]
+
+
+def weights_chart(drivers: list[dict[str, Any]], outcome: str,
+                  title: str | None = None) -> alt.Chart:
+    """Each question's share of the explained variance of ``outcome`` as a horizontal bar,
+    most important at the top, with its bootstrap 95% interval as an error bar and the share
+    written beside it ("23% (20-26)"). Rows are :func:`cxcore.key_drivers.key_drivers`
+    drivers."""
+    rows = [{"label": d["label"], "weight": d["weight_pct"], "low": d["low_pct"],
+             "high": d["high_pct"], "rank": d["rank"], "quadrant": d["quadrant"],
+             "stability": d["rank_stability"],
+             "text": f"{d['weight_pct']:.0f}% ({d['low_pct']:.0f}-{d['high_pct']:.0f})"}
+            for d in drivers]
+    frame = pd.DataFrame(rows, columns=["label", "weight", "low", "high", "rank", "quadrant",
+                                        "stability", "text"])
+    top = max([50.0, *(r["high"] for r in rows)])
+    x_scale = alt.Scale(domain=[0, min(100.0, top * 1.25)])
+    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
+    tooltip = [alt.Tooltip("label:N", title="question"),
+               alt.Tooltip("weight:Q", format=".1f", title="share %"),
+               alt.Tooltip("low:Q", format=".1f", title="95% low"),
+               alt.Tooltip("high:Q", format=".1f", title="95% high"),
+               alt.Tooltip("stability:Q", format=".0%", title="keeps its rank"),
+               alt.Tooltip("quadrant:N")]
+    bars = alt.Chart(frame).mark_bar(color=COLORS["primary"], size=26).encode(
+        x=alt.X("weight:Q", scale=x_scale,
+                title="Share of what the questions explain (%; line: 95% interval)"),
+        y=y, tooltip=tooltip)
+    whisker = alt.Chart(frame).mark_errorbar(ticks=alt.MarkConfig(size=12, strokeWidth=2),
+                                             thickness=2, color="#222").encode(
+        x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
+    text = alt.Chart(frame).mark_text(align="left", dx=8, fontSize=FONT_SIZE - 2,
+                                      color="#222").encode(
+        x=alt.X("high:Q", scale=x_scale), y=y, text="text:N")
+    return _big(alt.layer(bars, whisker, text).properties(
+        title=title or f"What explains {outcome.lower()}", height=bars_height(len(frame))))
+
+
+def quadrant_chart(drivers: list[dict[str, Any]], lines: dict[str, float],
+                   performance_title: str = "Performance (mean, 0-100 of the scale)",
+                   title: str = "Importance × performance: what to act on first") -> alt.Chart:
+    """Importance (share of explained variance) across, performance up, one point per
+    question, its colour *and* shape naming the quadrant, its label beside it; dashed lines
+    at the average share and the average performance, and the four quadrant names in plain
+    words in the corners ("fix first" bottom right: important and scoring low)."""
+    rows = [{"label": d["label"], "weight": d["weight_pct"], "performance": d["performance"],
+             "quadrant": d["quadrant"], "low": d["low_pct"], "high": d["high_pct"]}
+            for d in drivers if d.get("performance") is not None]
+    frame = pd.DataFrame(rows, columns=["label", "weight", "performance", "quadrant", "low",
+                                        "high"])
+    x_max = max([lines["weight_pct"] * 2, *(r["weight"] for r in rows)]) * 1.15
+    perfs = [r["performance"] for r in rows] or [lines["performance"]]
+    spread = max(max(perfs) - min(perfs), 10.0)
+    y_low = max(0.0, min(perfs) - 0.35 * spread)
+    y_high = min(100.0, max(perfs) + 0.35 * spread)
+    x_scale = alt.Scale(domain=[0, x_max], nice=False)
+    y_scale = alt.Scale(domain=[y_low, y_high], nice=False, zero=False)
+    tooltip = [alt.Tooltip("label:N", title="question"),
+               alt.Tooltip("weight:Q", format=".1f", title="importance %"),
+               alt.Tooltip("performance:Q", format=".0f"), alt.Tooltip("quadrant:N")]
+    x = alt.X("weight:Q", scale=x_scale, title="Importance: share of what the questions "
+                                               "explain (%)")
+    y = alt.Y("performance:Q", scale=y_scale, title=performance_title)
+    points = alt.Chart(frame).mark_point(size=260, filled=True, opacity=1, stroke="#222",
+                                         strokeWidth=1).encode(
+        x=x, y=y,
+        color=alt.Color("quadrant:N", title=None,
+                        scale=alt.Scale(domain=QUADRANT_ORDER, range=QUADRANT_COLORS),
+                        legend=alt.Legend(orient="bottom", symbolSize=200)),
+        shape=alt.Shape("quadrant:N", scale=alt.Scale(domain=QUADRANT_ORDER,
+                                                      range=QUADRANT_SHAPES), legend=None),
+        tooltip=tooltip)
+    labels = alt.Chart(frame).mark_text(align="left", dx=12, dy=-2, fontSize=FONT_SIZE - 3,
+                                        color="#222", limit=260).encode(x=x, y=y, text="label:N")
+    guide = pd.DataFrame({"weight": [lines["weight_pct"]], "performance": [lines["performance"]]})
+    vline = alt.Chart(guide).mark_rule(color="#666", strokeDash=[6, 4], strokeWidth=2).encode(
+        x=alt.X("weight:Q", scale=x_scale))
+    hline = alt.Chart(guide).mark_rule(color="#666", strokeDash=[6, 4], strokeWidth=2).encode(
+        y=alt.Y("performance:Q", scale=y_scale))
+    corners = pd.DataFrame([
+        {"weight": x_max * 0.98, "performance": y_low + 0.03 * (y_high - y_low),
+         "name": "FIX FIRST", "align": "right"},
+        {"weight": x_max * 0.98, "performance": y_high - 0.03 * (y_high - y_low),
+         "name": "KEEP UP", "align": "right"},
+        {"weight": x_max * 0.02, "performance": y_low + 0.03 * (y_high - y_low),
+         "name": "WATCH", "align": "left"},
+        {"weight": x_max * 0.02, "performance": y_high - 0.03 * (y_high - y_low),
+         "name": "LESS URGENT", "align": "left"}])
+    names = [alt.Chart(corners[corners["align"] == a]).mark_text(
+        align=a, baseline="middle", fontSize=FONT_SIZE, fontWeight="bold", color="#555",
+        opacity=0.8).encode(x=alt.X("weight:Q", scale=x_scale),
+                            y=alt.Y("performance:Q", scale=y_scale), text="name:N")
+        for a in ("left", "right")]
+    return _big(alt.layer(vline, hline, *names, points, labels).properties(
+        title=title, height=460))

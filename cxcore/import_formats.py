@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from cxcore import survey_formats as sf
 from cxcore.errors import Problem, ValidationError
 
 SAMPLE_BYTES = 256_000
@@ -44,6 +45,8 @@ class RawTable:
     encoding: str | None
     delimiter: str | None
     questions: dict[str, str] = field(default_factory=dict)
+    #: Column -> the time zone its times are written in, when the file says so.
+    timezones: dict[str, str] = field(default_factory=dict)
 
     def file_row(self, index: Any) -> Any:
         """The spreadsheet row number (header = row 1) of positional index ``index``."""
@@ -155,50 +158,9 @@ def sniff_delimiter(sample: str) -> str:
 
 # ---- layouts -----------------------------------------------------------------------------------
 
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for i, name in enumerate(names):
-        name = (name or "").strip() or f"column {i + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name} ({seen[name]})"
-        else:
-            seen[name] = 1
-        out.append(name)
-    return out
-
-
-def _layout(first_rows: list[list[str]]) -> tuple[str, int, list[str], dict[str, str]]:
-    """(format, number of header rows, column names, question text per column)."""
-    if not first_rows:
-        raise ValidationError("The file is empty: there is no header row.", field="file")
-    head = [c.strip() for c in first_rows[0]]
-    second = [c.strip() for c in first_rows[1]] if len(first_rows) > 1 else []
-    third = [c.strip() for c in first_rows[2]] if len(first_rows) > 2 else []
-    if third and any(c.startswith('{"ImportId"') for c in third):
-        names = _unique(head)
-        questions = {n: q for n, q in zip(names, second, strict=False) if q}
-        return "Qualtrics", 3, names, questions
-    if any(c.lower() == "respondent id" for c in head) and second:
-        names, questions, current = [], {}, ""
-        for i, top in enumerate(head):
-            sub = second[i] if i < len(second) else ""
-            current = top or current  # SurveyMonkey leaves merged question cells blank
-            if sub and sub.lower() not in ("response", "open-ended response"):
-                names.append(f"{current} - {sub}")
-            else:
-                names.append(current)
-        names = _unique(names)
-        current = ""
-        for i, name in enumerate(names):
-            current = head[i] or current
-            questions[name] = current
-        return "SurveyMonkey", 2, names, questions
-    norm = {normalise(c) for c in head}
-    if "score" in norm and ({"createdat", "responsetimestamp", "comment"} & norm):
-        return "Delighted", 1, _unique(head), {}
-    return "plain", 1, _unique(head), {}
+def _layout(first_rows: list[list[str]]) -> sf.Layout:
+    """The survey-tool layout of the first rows (see :mod:`cxcore.survey_formats`)."""
+    return sf.detect(first_rows)
 
 
 def read_table(data: bytes, filename: str | None = None, *,
@@ -218,12 +180,18 @@ def read_table(data: bytes, filename: str | None = None, *,
                                   field="file") from exc
         raw = raw.fillna("")
         rows = [[str(v) for v in raw.iloc[i].tolist()] for i in range(min(3, len(raw)))]
-        fmt, header_rows, names, questions = _layout(rows)
+        layout = _layout(rows)
+        names, header_rows = layout.names, layout.header_rows
         frame = raw.iloc[header_rows:].reset_index(drop=True)
         frame.columns = names[: frame.shape[1]] + [
             f"column {i + 1}" for i in range(len(names), frame.shape[1])]
         frame = frame.astype(str)
-        return RawTable(frame, header_rows, fmt + " (Excel)", None, None, questions)
+        return RawTable(frame, header_rows, layout.source_format + " (Excel)", None, None,
+                        layout.questions, layout.timezones)
+    if data.lstrip()[:1] in (b"[", b"{") or (filename or "").lower().endswith(".json"):
+        frame, layout = sf.read_json(data)
+        return RawTable(frame, 1, layout.source_format, "utf-8", None, layout.questions,
+                        layout.timezones)
 
     encoding = encoding or detect_encoding(data)
     sample = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
@@ -233,7 +201,8 @@ def read_table(data: bytes, filename: str | None = None, *,
         first_rows.append(row)
         if len(first_rows) == 3:
             break
-    fmt, header_rows, names, questions = _layout(first_rows)
+    layout = _layout(first_rows)
+    names, header_rows = layout.names, layout.header_rows
     try:
         frame = pd.read_csv(
             io.BytesIO(data), sep=delimiter, encoding=encoding, header=None, dtype=str,
@@ -246,14 +215,13 @@ def read_table(data: bytes, filename: str | None = None, *,
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame(columns=names, dtype=str)
     frame = frame.fillna("")
-    return RawTable(frame, header_rows, fmt, encoding, delimiter, questions)
+    return RawTable(frame, header_rows, layout.source_format, encoding, delimiter,
+                    layout.questions, layout.timezones)
 
 
 # ---- cells -------------------------------------------------------------------------------------
 
-def normalise(header: str) -> str:
-    """A header reduced to lower-case letters and digits, for matching synonyms."""
-    return re.sub(r"[^a-z0-9]+", "", str(header).lower())
+normalise = sf.normalise
 
 
 def blank(series: pd.Series) -> pd.Series:
@@ -261,8 +229,13 @@ def blank(series: pd.Series) -> pd.Series:
     return series.isna() | (series.str.strip() == "")
 
 
-_TIME_TAIL = (r"(?:[T ]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
-              r"\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)$")
+_TIME_TAIL = (r"(?:[T ]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+              r"\s*(?:(?:Z|UTC|GMT)?\s*[+-]\d{1,2}(?::?\d{2})?|Z|UTC|GMT)?)$")
+#: The time of day and zone at the end of a date cell: hour, minute, second, a/p, sign, offset
+#: hours, offset minutes, a bare zone name (Z, UTC, GMT).
+_TIME_PARTS = (r"(?i)[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(?:([ap])\.?m\.?)?"
+               r"\s*(?:(?:Z|UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?|(Z|UTC|GMT))?$")
+_HAS_ZONE = r"(?i)\d:\d{2}.*(?:Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)$"
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y",
                 "%m-%d-%Y", "%m/%d/%y", "%d/%m/%y", "%d.%m.%y", "%Y%m%d", "%d %b %Y",
                 "%b %d %Y", "%d %B %Y", "%B %d %Y")
@@ -282,7 +255,8 @@ def date_example(date_format: str | None) -> str:
 
 
 def parse_dates(series: pd.Series, date_format: str | None = None, *,
-                day_first: bool = False) -> tuple[pd.Series, str, bool]:
+                day_first: bool = False, source_tz: str | None = None,
+                target_tz: str | None = None) -> tuple[pd.Series, str, bool]:
     """Parse a column of dates written in one format (with or without a time of day).
 
     Returns (ISO ``YYYY-MM-DD`` strings with NA where blank or unparsable, the format used,
@@ -290,12 +264,23 @@ def parse_dates(series: pd.Series, date_format: str | None = None, *,
     most of a sample; when day-first and month-first both fit every value (all days <= 12) the
     choice follows ``day_first`` and is reported as ambiguous. Unix timestamps (seconds or
     milliseconds) are recognised too.
+
+    Time zones: with ``target_tz`` (an IANA name, the workspace's zone), a time written with an
+    offset or zone (``2025-03-31T23:30-05:00``, ``4:22:34 PM GMT+1``, ``...Z``), a Unix time
+    (always UTC) and, when ``source_tz`` says what zone the column is written in, any time, is
+    converted to ``target_tz`` before its date is taken, so the answer lands in the right
+    period. Times without a zone in a column without ``source_tz`` are taken as local already.
     """
     text = series.astype("str").str.strip()
     filled = text[text != ""]
     if filled.empty:
         return pd.Series(pd.NA, index=series.index, dtype="str"), date_format or "-", False
+    convert = bool(target_tz)
+    if convert and source_tz and _same_zone(source_tz, target_tz):
+        source_tz = None
     sample = filled.drop_duplicates().head(2000)
+    if convert and not source_tz and sample.str.len().max() <= 10:
+        convert = False  # bare dates (one format per column): no time, so no zone to convert
     if date_format is None and sample.str.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?").all():
         date_format = "%Y-%m-%d"
     if date_format == "%Y-%m-%d":
@@ -303,11 +288,15 @@ def parse_dates(series: pd.Series, date_format: str | None = None, *,
         ok = pd.to_datetime(head, format="%Y-%m-%d", errors="coerce")
         good = ok.notna() & text.str.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?").fillna(False)
         out = head.where(good & (ok.dt.year >= 1900) & (ok.dt.year <= 2100))
+        if convert:
+            out = _to_zone(out, text, source_tz, target_tz)
         return out, date_format, False
     if date_format is None and sample.str.fullmatch(r"\d{9,13}").all():
         unit = "ms" if sample.str.len().max() > 10 else "s"
         nums = pd.to_numeric(text.where(text != ""), errors="coerce")
         parsed = pd.to_datetime(nums, unit=unit, errors="coerce")
+        if convert and not _same_zone("UTC", target_tz):
+            parsed = parsed.dt.tz_localize("UTC").dt.tz_convert(target_tz).dt.tz_localize(None)
         return parsed.dt.strftime("%Y-%m-%d").astype("str"), f"unix time ({unit})", False
     cleaned = text.str.replace(_TIME_TAIL, "", regex=True).str.replace(",", "", regex=False)
     ambiguous = False
@@ -328,7 +317,60 @@ def parse_dates(series: pd.Series, date_format: str | None = None, *,
                 break
     parsed = pd.to_datetime(cleaned, format=date_format, errors="coerce")
     parsed = parsed.where((parsed.dt.year >= 1900) & (parsed.dt.year <= 2100))
-    return parsed.dt.strftime("%Y-%m-%d").astype("str"), date_format, ambiguous
+    out = parsed.dt.strftime("%Y-%m-%d").astype("str")
+    if convert:
+        out = _to_zone(out, text, source_tz, target_tz)
+    return out, date_format, ambiguous
+
+
+def _same_zone(a: str, b: str) -> bool:
+    utc = ("utc", "etc/utc", "gmt", "z", "etc/gmt")
+    return a == b or (a.lower() in utc and b.lower() in utc)
+
+
+def _to_zone(dates: pd.Series, text: pd.Series, source_tz: str | None,
+             target_tz: str) -> pd.Series:
+    """``dates`` (ISO days parsed from ``text``) moved to ``target_tz`` where ``text`` carries a
+    time with an offset or zone (or, with ``source_tz``, any time of day)."""
+    if source_tz:
+        rows = dates.notna() & text.str.contains(r"\d:\d{2}", regex=True)
+    else:
+        # Cheap pre-filter: an offset needs more than a bare date-and-time, or a trailing Z.
+        lengths = text.str.len()
+        maybe = (lengths > 19) | (text.str.endswith(("Z", "z", "T", "C")) & (lengths > 10))
+        if not maybe.any():
+            return dates
+        rows = maybe & dates.notna()
+        rows[rows] = text[rows].str.contains(_HAS_ZONE, regex=True)
+    if not rows.any():
+        return dates
+    parts = text[rows].str.extract(_TIME_PARTS)
+    hours = pd.to_numeric(parts[0], errors="coerce")
+    ampm = parts[3].str.lower()
+    hours = hours.where(~((ampm == "p") & (hours < 12)), hours + 12)
+    hours = hours.where(~((ampm == "a") & (hours == 12)), 0)
+    clock = (pd.to_timedelta(hours.fillna(0), unit="h")
+             + pd.to_timedelta(pd.to_numeric(parts[1], errors="coerce").fillna(0), unit="m")
+             + pd.to_timedelta(pd.to_numeric(parts[2], errors="coerce").fillna(0), unit="s"))
+    naive = pd.to_datetime(dates[rows], format="%Y-%m-%d", errors="coerce") + clock
+    sign = parts[4].map({"+": 1, "-": -1})
+    offset = sign * (pd.to_numeric(parts[5], errors="coerce") * 60
+                     + pd.to_numeric(parts[6], errors="coerce").fillna(0))
+    has_offset = sign.notna()
+    zoned = has_offset | parts[7].notna()
+    utc = naive - pd.to_timedelta(offset.where(has_offset, 0), unit="m")
+    if source_tz:
+        local = ~zoned & hours.notna()
+        if local.any():
+            utc[local] = (naive[local].dt.tz_localize(source_tz, ambiguous="NaT",
+                                                      nonexistent="shift_forward")
+                          .dt.tz_convert("UTC").dt.tz_localize(None))
+        zoned = zoned | local
+    moved = (utc[zoned].dt.tz_localize("UTC").dt.tz_convert(target_tz)
+             .dt.strftime("%Y-%m-%d").astype("str"))
+    out = dates.copy()
+    out[moved.index] = moved.where(moved.notna(), out[moved.index])
+    return out
 
 
 _MONEY_JUNK = r"[\s\u00a0\u202f€$£¥%']|^[A-Z]{3}(?=[-\d])"
@@ -365,15 +407,19 @@ def parse_numbers(series: pd.Series, *, decimal_comma: bool | None = None
     return pd.to_numeric(text, errors="coerce"), decimal_comma
 
 
-SCORE_LABELS = {
-    "csat": {"very dissatisfied": 1, "dissatisfied": 2, "neutral": 3,
-             "neither satisfied nor dissatisfied": 3, "satisfied": 4, "very satisfied": 5},
-}
+def _score_labels() -> dict[str, dict[str, int]]:
+    from cxcore.answer_labels import SCALES
+
+    return {"csat": SCALES["satisfaction"]}
+
+
+SCORE_LABELS = _score_labels()
 
 
 def parse_scores(series: pd.Series, field_name: str) -> pd.Series:
     """Parse rating answers: plain numbers, a leading number of a labelled choice
-    ("10 - Extremely likely", "4 stars"), or a known label (CSAT's "Very satisfied" = 5)."""
+    ("10 - Extremely likely", "4 stars"), or a known label (CSAT's "Very satisfied" = 5, in
+    English, French, German or Spanish: :mod:`cxcore.answer_labels`)."""
     values, _ = parse_numbers(series)
     missing = values.isna() & ~blank(series)
     if missing.any():
@@ -382,7 +428,10 @@ def parse_scores(series: pd.Series, field_name: str) -> pd.Series:
                              errors="coerce")
         labels = SCORE_LABELS.get(field_name)
         if labels:
-            lead = lead.fillna(text.str.lower().map(labels))
+            from cxcore.answer_labels import label_key
+
+            keys = {v: label_key(v) for v in text.unique().tolist()}
+            lead = lead.fillna(text.map(keys).map(labels))
         values = values.copy()
         values[missing] = lead.astype("float64")
     return values

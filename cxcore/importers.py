@@ -22,6 +22,7 @@ Conventions stored for the metrics: dates are ISO ``YYYY-MM-DD``; customer effor
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +30,10 @@ from typing import Any
 
 import pandas as pd
 
+from cxcore import attribute_import as ai
+from cxcore import attributes as attrs
 from cxcore import import_formats as fmt
+from cxcore import survey_formats as sf
 from cxcore.accounts import now_iso
 from cxcore.customer_data import REVENUE_KINDS
 from cxcore.errors import CXError, Problem, ValidationError
@@ -139,9 +143,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "responses": {
         "customer_id": ("customerid", "customer", "custid", "clientid", "accountid",
                         "externalreference", "externaldatareference"),
-        "date": ("date", "responsedate", "recordeddate", "enddate", "submittedat",
-                 "submitted", "responsetimestamp", "timestamp", "surveydate", "createdat",
-                 "completedat", "startdate"),
+        "date": ("date", "responsedate", "recordeddate", "submitdate", "completiontime",
+                 "enddate", "submittedat", "submitted", "responsetimestamp", "timestamp",
+                 "horodateur", "zeitstempel", "marcatemporal", "surveydate", "createdat",
+                 "completedat", "datum", "fecha", "datedereponse", "antwortdatum",
+                 "fechaderespuesta", "starttime", "startdate"),
         "nps": ("nps", "npsscore", "likelihoodtorecommend", "ltr"),
         "csat": ("csat", "csatscore", "satisfaction", "overallsatisfaction"),
         "ces": ("ces", "cesscore", "customereffort", "customereffortscore", "effort"),
@@ -156,7 +162,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                     "kommentar", "comentario", "commento"),
         "score": ("score", "rating"),
         "survey_type": ("surveytype", "survey", "questiontype", "metric"),
-        "response_id": ("responseid", "respondentid", "surveyresponseid", "responseuuid"),
+        "response_id": ("responseid", "respondentid", "surveyresponseid", "responseuuid",
+                        "token", "", "id"),
     },
     "pulse": {
         "date": ("date", "responsedate", "recordeddate", "enddate", "submittedat",
@@ -171,15 +178,19 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 # Question texts that say which field a column holds (headers that are the question itself).
 QUESTION_PATTERNS: dict[str, list[tuple[str, str]]] = {
     "responses": [
-        (r"recommend", "nps"),
-        (r"how (easy|difficult)|effort|easy was it|easy to", "ces"),
-        (r"satisf", "csat"),
-        (r"\bwhy\b|tell us|comment|anything else|what else|reason for|suggest|improve",
-         "comment"),
+        (r"recommend|recommand|weiterempfehlen|empfehlen|recomendar|recomendar[ií]a|raccomand",
+         "nps"),
+        (r"how (easy|difficult)|effort|easy was it|easy to|facile|facilit[ée]|wie einfach|"
+         r"wie leicht|aufwand|f[áa]cil|facilidad|esfuerzo", "ces"),
+        (r"satisf|zufrieden", "csat"),
+        (r"\bwhy\b|tell us|\bcomments?\b(?!\s+(?:a|avez|[ée]valu|jug|trouv|not|estim|qualifi))|"
+         r"anything else|what else|reason for|suggest|improve|pourquoi|commentaire|remarque|"
+         r"am[ée]liorer|warum|kommentar|anmerkung|verbesser|"
+         r"por qu[ée]|comentario|sugerencia|mejorar", "comment"),
     ],
     "pulse": [
-        (r"recommend", "enps"),
-        (r"\bwhy\b|tell us|comment|anything else", "comment"),
+        (r"recommend|recommand|weiterempfehlen|empfehlen|recomendar|raccomand", "enps"),
+        (r"\bwhy\b|tell us|comment|anything else|pourquoi|warum|por qu[ée]", "comment"),
     ],
 }
 
@@ -214,6 +225,33 @@ class ImportPreview:
     notes: list[str] = field(default_factory=list)
     head: pd.DataFrame | None = None
     rows: pd.DataFrame | None = None  # the valid rows, parsed, ready to store
+    #: Survey questions beyond the fields (responses), one per column, included or not.
+    attributes: list[ai.AttributeSpec] = field(default_factory=list)
+    #: What the file most likely holds, from its columns (None when nothing says).
+    suggested_kind: str | None = None
+
+    @property
+    def file_problems(self) -> list[Problem]:
+        """Problems of the whole file (a required setting missing, a column refused)."""
+        return [p for p in self.problems if p.row is None]
+
+    @property
+    def row_problems(self) -> list[Problem]:
+        """Problems of single rows, each with its spreadsheet row number."""
+        return [p for p in self.problems if p.row is not None]
+
+    def attributes_frame(self) -> pd.DataFrame:
+        """The survey questions found, for the preview's confirmation table."""
+        return pd.DataFrame(
+            [{"Import": a.include, "Column": a.column, "Question": a.label, "Key": a.key,
+              "Kind": a.kind, "Scale": a.scale_text if a.kind == "rating" else "",
+              "N/A codes": ", ".join(a.na_codes),
+              "Answers": (", ".join(a.categories) if a.kind == "category" else
+                          ", ".join(f"{k} = {v:g}" for k, v in list(a.value_labels.items())[:6])),
+              "Found from": a.source + (f" - {a.hint}" if a.hint else "")}
+             for a in self.attributes],
+            columns=["Import", "Column", "Question", "Key", "Kind", "Scale", "N/A codes",
+                     "Answers", "Found from"])
 
     @property
     def bad_rows(self) -> int:
@@ -234,8 +272,9 @@ class ImportPreview:
             if p.row is not None:
                 reasons.setdefault(int(p.row), []).append(p.reason)
         file_wide = [p.reason for p in self.problems if p.row is None]
-        problem = ["; ".join(reasons.get(r, [])) or ("not imported: see below" if file_wide
-                                                     else "") for r in rows]
+        problem = ["; ".join(reasons.get(r, [])) or ("not imported: the whole file has a "
+                                                     "problem (above)" if file_wide else "")
+                   for r in rows]
         out = head.copy()
         out.insert(0, "Problem", problem)
         out.insert(0, "Row", rows)
@@ -245,7 +284,7 @@ class ImportPreview:
         """The problems as a table (Row, Column, Problem) for display."""
         return pd.DataFrame(
             [{"Row": p.row, "Column": self.column_of(p.field), "Problem": p.reason}
-             for p in self.problems], columns=["Row", "Column", "Problem"])
+             for p in self.row_problems], columns=["Row", "Column", "Problem"])
 
     def column_of(self, field_name: str) -> str:
         """The source column mapped to ``field_name`` (or the field name itself)."""
@@ -261,8 +300,15 @@ class ImportPreview:
                  f"encoding {d.get('encoding') or '-'}, delimiter "
                  f"{d.get('delimiter_name') or '-'}",
                  "Columns: " + ", ".join(f"{s} -> {t}" for s, t in self.mapping.items())]
-        if self.unmapped:
-            lines.append("Not imported: " + ", ".join(self.unmapped))
+        if self.attributes:
+            lines.append("Survey questions:")
+            lines += [f"  {a.describe()}" for a in self.attributes]
+            lines += [f"  hint for {a.column!r}: {a.hint}" for a in self.attributes
+                      if a.hint and a.include]
+        taken = {a.column for a in self.attributes if a.include}
+        unused = [c for c in self.unmapped if c not in taken]
+        if unused:
+            lines.append("Not imported: " + ", ".join(unused))
         if d.get("missing markers"):
             lines.append(f"Read as blank: cells that only say {d['missing markers']}")
         lines += [f"Note: {note}" for note in self.notes]
@@ -317,7 +363,9 @@ def auto_mapping(kind: str, columns: Iterable[str], questions: dict[str, str] | 
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     columns = list(columns)
-    norms = {c: fmt.normalise(c) for c in columns if not c.upper().endswith("_NPS_GROUP")}
+    # "Submit Date (UTC)" is a submit date: the zone is read separately (time zones).
+    norms = {c: fmt.normalise(re.sub(r"\((?:utc|gmt)[^)]*\)", "", c, flags=re.IGNORECASE))
+             for c in columns if not c.upper().endswith("_NPS_GROUP")}
     # Synonyms are listed best first (a recorded date beats a start date).
     for target, words in synonyms.items():
         for word in words:
@@ -396,19 +444,33 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
                    date_format: str | None = None, default_date: str | date | None = None,
                    reference_date: str | date | None = None,
                    ces_low_is_easy: bool = False,
+                   attributes: dict[str, dict[str, Any]] | None = None,
+                   not_applicable: Iterable[Any] | None = None,
+                   scales: dict[str, Any] | None = None,
+                   timezone: str | None = None,
                    encoding: str | None = None) -> ImportPreview:
     """Read, map and validate a file of ``kind`` without storing anything.
 
     ``source`` is bytes, a path or a file-like object. ``mapping`` overrides the automatic
     column mapping (source column -> field; an empty field ignores the column).
     ``known_customer_ids`` is a set of ids, or a :class:`WorkspaceSession` (then journey step
-    names are resolved too); None skips the unknown-customer check (commit checks again).
+    names are resolved, stored survey questions reused and the workspace's ``timezone``
+    setting read); None skips the unknown-customer check (commit checks again).
     ``date_format`` forces a strptime format; ``default_date`` dates rows that have no date
     column (survey waves exported without dates); ``reference_date`` is the snapshot date that
     a ``tenure_months`` column counts back from (start date = reference date - tenure).
     ``ces_low_is_easy`` says the survey asked customer effort with 1 = very easy; answers are
     then stored reversed (8 - answer) so that, as everywhere here, 7 means very easy.
     ``encoding`` overrides the detected text encoding of a CSV file.
+
+    Responses only: every other column that holds a rating, yes/no or single-choice question
+    becomes a survey question (:mod:`cxcore.attribute_import`); ``attributes`` overrides what
+    was found per column ({"include", "kind", "scale", "na_codes", "key", "label"}),
+    ``not_applicable`` lists answers meaning "not applicable" in every question (e.g. 0), and
+    ``scales`` declares a column's scale (``{"Seat comfort": "1-5"}``) -- for a column mapped
+    to a rating field, a declared scale other than the field's is refused. ``timezone`` (IANA
+    name; default the workspace's setting, else UTC) is the zone times with an offset are
+    converted to before their date is taken.
 
     Raises :class:`ValidationError` only when the file cannot be read at all or ``kind`` or
     ``mapping`` is invalid; everything else is reported in the preview's ``problems``.
@@ -424,6 +486,9 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
                 raise ValidationError(f"{value!r} is not a real date.", field=name) from None
     from cxcore import upload_limits
 
+    if timezone is None and isinstance(known_customer_ids, WorkspaceSession):
+        timezone = known_customer_ids.setting("timezone", "UTC")
+    timezone = _check_timezone(timezone or "UTC")
     data = fmt.read_bytes(source)
     table = upload_limits.read_safely(data, filename, encoding)
     frame = table.frame
@@ -438,6 +503,7 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
     frame, markers = _blank_missing_markers(frame)
 
     auto = auto_mapping(kind, columns, table.questions, table.source_format)
+    suggested = suggest_kind(columns, table.questions, table.source_format)
     notes: list[str] = []
     if garbled := upload_limits.mojibake_note(frame, table.encoding):
         notes.append(garbled)
@@ -448,16 +514,25 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
     for source_col, target in list(mapping_used.items()):
         spec = specs[target]
         exact = fmt.normalise(source_col) == target
-        if spec.parser == "score" and target not in user_targets and not exact:
-            values = fmt.parse_scores(frame[source_col].head(5000), target)
-            filled = ~fmt.blank(frame[source_col].head(5000))
-            if filled.any():
-                fits = values.between(spec.low, spec.high) & (values % 1 == 0)
-                if fits[filled].mean() < 0.5:
-                    del mapping_used[source_col]
-                    notes.append(f"Column '{source_col}' was not mapped to {target}: most of "
-                                 f"its values are not {spec.low}-{spec.high}. Map it yourself "
-                                 f"if it is.")
+        if target in user_targets or exact:
+            continue
+        head = frame[source_col].head(5000)
+        filled = ~fmt.blank(head)
+        if not filled.any():
+            continue
+        if spec.parser == "score":
+            values = fmt.parse_scores(head, target)
+            fits = values.between(spec.low, spec.high) & (values % 1 == 0)
+            labels = values.isna()  # answers that are words outside the field's scale
+            if fits[filled].mean() < 0.5 or labels[filled].mean() > 0.1:
+                del mapping_used[source_col]
+                notes.append(f"Column '{source_col}' was not mapped to {target}: most of "
+                             f"its values are not {spec.low}-{spec.high}. Map it yourself "
+                             f"if it is.")
+        elif spec.parser == "comment":
+            numeric = pd.to_numeric(head[filled].str.strip(), errors="coerce").notna()
+            if numeric.mean() > 0.8:
+                del mapping_used[source_col]
     detected = {
         "format": table.source_format, "encoding": table.encoding,
         "delimiter": table.delimiter,
@@ -465,17 +540,146 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
             table.delimiter or "", table.delimiter),
         "header_rows": table.header_rows,
         "missing markers": ", ".join(sorted(markers)) or None,
+        "timezone": timezone,
     }
+    found = _survey_questions(kind, table, frame, mapping_used, mapping, attributes,
+                              not_applicable, scales, known_customer_ids)
     validator = _Validator(kind, table, frame, mapping_used, detected, notes,
                            known_customer_ids, date_format, default_date, reference_date)
     validator.ces_low_is_easy = ces_low_is_easy
+    validator.timezone = timezone
+    validator.attributes = [a for a in found if a.include]
+    validator.scales = {c: v for c, v in (scales or {}).items() if c in mapping_used}
     rows = validator.run()
     unmapped = [c for c in columns if c not in mapping_used]
     return ImportPreview(
         kind=kind, total_rows=len(frame), valid_rows=len(rows), problems=validator.kept(),
         problem_count=validator.count, mapping=mapping_used, unmapped=unmapped,
         detected=detected, filename=filename, notes=notes,
-        head=table.frame.head(50).copy(), rows=rows)
+        head=table.frame.head(50).copy(), rows=rows, attributes=found,
+        suggested_kind=suggested)
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(str(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{name!r} is not a time zone name such as Europe/Paris or UTC.",
+                              field="timezone") from None
+    return str(name)
+
+
+def suggest_kind(columns: Iterable[str], questions: dict[str, str] | None = None,
+                 source_format: str = "plain") -> str | None:
+    """What a file most likely holds (customers, revenue, responses or pulse) from its columns;
+    None when nothing says. A survey tool's layout, or a score or question column, means
+    responses; eNPS or a team column with a score means pulse; an amount with a customer and a
+    date means revenue; a customer id with a start date, tenure or churn flag means customers."""
+    columns = list(columns)
+    if source_format.split(" (")[0] not in ("plain", "JSON"):
+        return "responses"
+    found = {k: set(auto_mapping(k, columns, questions).values()) for k in KINDS}
+    if "enps" in {fmt.normalise(c) for c in columns} or (
+            "team" in found["pulse"] and "enps" in found["pulse"]):
+        return "pulse"
+    if {"customer_id", "amount"} <= found["revenue"] and (
+            "kind" in found["revenue"] or "date" in found["revenue"]):
+        return "revenue"
+    if found["responses"] & {"nps", "csat", "ces", "score", "effectiveness", "ease", "emotion"}:
+        return "responses"
+    if "id" in found["customers"] and found["customers"] & {
+            "start_date", "tenure_months", "churned", "end_date", "monthly_revenue"}:
+        return "customers"
+    return None
+
+
+def suggest_file_kind(source: Any, filename: str | None = None) -> str | None:
+    """:func:`suggest_kind` for a file, from its first rows only (cheap on a big CSV)."""
+    data = fmt.read_bytes(source)
+    if data[:4] != b"PK\x03\x04" and data.lstrip()[:1] not in (b"[", b"{") \
+            and len(data) > fmt.SAMPLE_BYTES:
+        data = data[:data.rfind(b"\n", 0, fmt.SAMPLE_BYTES) + 1] or data[:fmt.SAMPLE_BYTES]
+    from cxcore import upload_limits
+
+    try:
+        table = upload_limits.read_safely(data, filename)  # a zip bomb must not open here
+    except ValidationError:
+        return None
+    return suggest_kind(list(table.frame.columns), table.questions, table.source_format)
+
+
+def _survey_questions(kind: str, table: fmt.RawTable, frame: pd.DataFrame,
+                      mapping_used: dict[str, str], user_mapping: dict[str, str] | None,
+                      overrides: dict[str, dict[str, Any]] | None,
+                      not_applicable: Iterable[Any] | None, scales: dict[str, Any] | None,
+                      known: Any) -> list[ai.AttributeSpec]:
+    """The survey questions of a responses file: every column no field takes that is not the
+    tool's bookkeeping or ignored by the user, read by :func:`cxcore.attribute_import.detect`;
+    a question the workspace already has keeps its stored kind, scale and answers."""
+    if kind != "responses":
+        return []
+    overrides = dict(overrides or {})
+    na = [str(c).strip() for c in (not_applicable or []) if str(c).strip()]
+    for column, scale in (scales or {}).items():
+        if column not in frame.columns:
+            raise ValidationError(f"--scale: the file has no column '{column}'.", field="scale")
+        if column not in mapping_used:
+            overrides.setdefault(column, {})["scale"] = scale
+    ignored = {c for c, t in (user_mapping or {}).items() if t in (IGNORE, "ignore", None)}
+    meta = sf.metadata_columns(table.source_format, list(frame.columns))
+    stored = {}
+    if isinstance(known, WorkspaceSession):
+        stored = {a["key"]: a for a in attrs.list_attributes(known.db)}
+    taken: set[str] = set()
+    found = []
+    for column in frame.columns:
+        override = overrides.get(column, {})
+        if column in mapping_used or column.upper().endswith("_NPS_GROUP") or (
+                (column in ignored or column in meta) and not override):
+            continue
+        label = table.questions.get(column) or column
+        key = ai.make_key(override.get("key") or column, taken)
+        spec = ai.detect(frame[column], column, label, key, na)
+        if spec is None and key not in stored and not override.get("kind") \
+                and not override.get("scale"):
+            continue
+        if spec is None:
+            spec = ai.AttributeSpec(column, key, label, override.get("kind") or "rating",
+                                    na_codes=list(na))
+        if key in stored and not override.get("scale") and not override.get("kind"):
+            spec = _from_stored(spec, stored[key], frame[column])
+        try:
+            spec = ai.apply_override(spec, override)
+        except ValueError as exc:
+            raise ValidationError(f"question '{column}': {exc}", field="scale") from None
+        if spec.kind == "rating" and spec.scale is None:
+            raise ValidationError(f"question '{column}' needs a scale such as 1-5.",
+                                  field="scale")
+        found.append(spec)
+    return found
+
+
+def _from_stored(spec: ai.AttributeSpec, stored: dict[str, Any],
+                 series: pd.Series) -> ai.AttributeSpec:
+    """``spec`` read the way the workspace's stored question of that key is (its kind, scale,
+    N/A codes and answer labels); new choices of a category are added after the stored ones."""
+    out = ai.AttributeSpec(
+        spec.column, spec.key, stored["label"], stored["kind"],
+        scale=None if stored["scale_min"] is None else (stored["scale_min"],
+                                                         stored["scale_max"]),
+        na_codes=list(dict.fromkeys([*map(str, stored["na_codes"]), *spec.na_codes])),
+        value_labels={**spec.value_labels, **stored["value_labels"]},
+        categories=list(stored["categories"]), source="stored")
+    if out.kind == "category":
+        seen = [v for v in series.str.strip().unique().tolist()
+                if v and v not in out.categories and v not in out.na_codes]
+        out.categories += sorted(seen)
+    return out
+
+
+def attribute_column(spec: ai.AttributeSpec) -> str:
+    """The name of a survey question's parsed column in a preview's rows."""
+    return f"@{spec.key}"
 
 
 def _blank_missing_markers(frame: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
@@ -504,6 +708,9 @@ class _Validator:
         self.problems: list[Problem] = []
         self.count = 0
         self.ces_low_is_easy = False
+        self.timezone: str | None = None
+        self.attributes: list[ai.AttributeSpec] = []
+        self.scales: dict[str, Any] = {}
         self.bad = pd.Series(False, index=frame.index)
         self.out = pd.DataFrame(index=frame.index)
 
@@ -547,6 +754,7 @@ class _Validator:
             getattr(self, f"_parse_{spec.parser}")(spec, series)
         if "date" not in self.out and self.default_date and self.kind in ("responses", "pulse"):
             self.out["date"] = self.default_date
+        self._parse_attributes()
         getattr(self, f"_finish_{self.kind}")()
         self._repeated_response_ids()
         if any(p.row is None for p in self.problems):
@@ -557,6 +765,7 @@ class _Validator:
             if name not in good.columns:
                 good[name] = None
         extra = [c for c in ("_dedupe",) if c in good.columns]
+        extra += [attribute_column(a) for a in self.attributes]
         return good[stored + extra].reset_index(drop=True)
 
     def _repeated_response_ids(self) -> None:
@@ -592,9 +801,10 @@ class _Validator:
             self.file_problem(spec.name, f"required: no column is mapped to {spec.label}.{hint}")
         if self.kind == "responses":
             scores = set(SCORE_FIELDS) | {"score"}
-            if not scores & set(self.by_field):
+            if not scores & set(self.by_field) and not self.attributes:
                 self.file_problem("nps", "no column is mapped to any score (NPS, CSAT, customer "
-                                  "effort, effectiveness, ease or emotion)")
+                                  "effort, effectiveness, ease or emotion) and no column holds "
+                                  "a rating, yes/no or single-choice question")
 
     # parsers: each fills self.out[spec.name] and flags bad cells
     def _parse_text(self, spec: FieldSpec, series: pd.Series) -> None:
@@ -612,8 +822,10 @@ class _Validator:
         self.out[spec.name] = series.where(series.str.strip() != "")
 
     def _parse_date(self, spec: FieldSpec, series: pd.Series) -> None:
+        source_col = self.by_field[spec.name]
         parsed, used, ambiguous = fmt.parse_dates(
-            series, self.date_format, day_first=self.table.delimiter == ";")
+            series, self.date_format, day_first=self.table.delimiter == ";",
+            source_tz=self.table.timezones.get(source_col), target_tz=self.timezone)
         self.detected[f"date format ({spec.name})"] = used
         if ambiguous:
             self.notes.append(
@@ -635,7 +847,26 @@ class _Validator:
         self.out[spec.name] = parsed
 
     def _parse_score(self, spec: FieldSpec, series: pd.Series) -> None:
+        column = self.by_field[spec.name]
+        declared = self.scales.get(column)
+        if declared is not None:
+            try:
+                low, high = (ai.parse_scale(declared) if isinstance(declared, str)
+                             else tuple(map(float, declared)))
+            except ValueError as exc:
+                raise ValidationError(f"--scale for '{column}': {exc}", field="scale") from None
+            if (low, high) != (spec.low, spec.high):
+                self.file_problem(spec.name, (
+                    f"column '{column}' is declared {low:g}-{high:g}, but {spec.label} is "
+                    f"{spec.low}-{spec.high}: its answers can't be stored there. Leave the "
+                    f"column as a survey question with its own scale (map it to nothing) or "
+                    f"map it to a field with that scale"))
+                return
         values = fmt.parse_scores(series, spec.name)
+        refusal = ai.values_for_field(values, spec.low, spec.high, spec.label, column)
+        if refusal:
+            self.file_problem(spec.name, refusal)
+            return
         is_blank = fmt.blank(series)
         bad = ~is_blank & ~(values.between(spec.low, spec.high) & (values % 1 == 0))
         if spec.required:
@@ -828,12 +1059,40 @@ class _Validator:
                 values = score.where(mine & ~bad).astype("Int64")
                 out[name] = out[name].fillna(values) if name in out else values
         present = [c for c in SCORE_FIELDS if c in out]
-        if present:
-            none = out[present].isna().all(axis=1)
-            self.flag(none & ~self.bad, present[0], "the row has no score at all")
+        answers = present + [attribute_column(a) for a in self.attributes]
+        if answers:
+            none = out[answers].isna().all(axis=1)
+            self.flag(none & ~self.bad, (present or [self.attributes[0].column])[0],
+                      "the row has no score at all" if not self.attributes else
+                      "the row has no score and no answer to any survey question")
         self._unknown_customers("customer_id")
         self._dedupe_key(["customer_id", "date", *SCORE_FIELDS, "channel", "segment",
-                          "journey_step_id", "comment"], "response_id")
+                          "journey_step_id", "comment",
+                          *[attribute_column(a) for a in self.attributes]], "response_id")
+
+    def _parse_attributes(self) -> None:
+        """Read each included survey question; a column that does not fit its scale is refused
+        as a whole, otherwise each bad answer is a row problem."""
+        for spec in self.attributes:
+            self.out[attribute_column(spec)] = float("nan")  # until read (or refused)
+            series = self.frame[spec.column].astype("str")
+            if spec.kind == "rating" and spec.scale and spec.na_codes:
+                inside = [c for c in spec.na_codes if ai.is_inside(c, spec.scale)]
+                if inside and spec.source in ("declared", "stored"):
+                    self.file_problem(spec.column, (
+                        f"N/A code {', '.join(inside)} is inside the scale {spec.scale_text} "
+                        f"of '{spec.label}': a code meaning 'not applicable' can't also be an "
+                        f"answer. Declare the scale without it (e.g. 1-5) or drop the code"))
+                    continue
+            parsed = ai.parse(spec, series)
+            if parsed.refusal:
+                self.file_problem(spec.column, f"'{spec.label}': {parsed.refusal}")
+                continue
+            text = series.str.strip()
+            self.flag(parsed.bad, spec.column,
+                      lambda i, p=parsed, t=text, sp=spec:
+                      f"'{sp.label}': {p.reasons.get(t.loc[i], 'not a valid answer')}")
+            self.out[attribute_column(spec)] = parsed.values
 
     def _finish_pulse(self) -> None:
         self._dedupe_key(["date", "team", "enps", "comment"], "response_id")
@@ -874,20 +1133,25 @@ def commit_import(session: WorkspaceSession, preview: ImportPreview, *,
     cache_before = conn.execute("pragma cache_size").fetchone()[0]
     if total > INSERT_CHUNK:
         conn.execute(f"pragma cache_size = -{IMPORT_CACHE_KIB}")
+    questions = [a for a in preview.attributes if a.include]
     try:
         with conn:
+            conn.execute("begin immediate")  # take the write lock before reading anything
             batch_id = conn.execute(
                 "insert into import_batches (kind, filename, source_format, rows, created_by, "
                 "created_at) values (?, ?, ?, 0, ?, ?)",
                 [preview.kind, preview.filename, preview.detected.get("format"),
                  session.username, now_iso()]).lastrowid
-            before = conn.total_changes
+            # The statement's own row count: total_changes would also count rows that
+            # triggers write (the comment search index).
+            inserted = 0
             for start in range(0, total, INSERT_CHUNK):
                 chunk = rows.iloc[start:start + INSERT_CHUNK]
-                conn.executemany(sql, _records(chunk, stored, batch_id))
+                inserted += conn.executemany(sql, _records(chunk, stored, batch_id)).rowcount
                 if progress:
                     progress(min(1.0, (start + len(chunk)) / total))
-            inserted = conn.total_changes - before
+            if questions and inserted:
+                _store_answers(session, rows, questions, batch_id)
             if inserted:
                 conn.execute("update import_batches set rows = ? where id = ?",
                              [inserted, batch_id])
@@ -908,6 +1172,26 @@ def commit_import(session: WorkspaceSession, preview: ImportPreview, *,
                     {"file": preview.filename, "rows": inserted,
                      "skipped_duplicates": total - inserted})
     return ImportResult(batch_id=batch_id, inserted=inserted, skipped_duplicates=total - inserted)
+
+
+def _store_answers(session: WorkspaceSession, rows: pd.DataFrame,
+                   questions: list[ai.AttributeSpec], batch_id: int) -> None:
+    """Define the batch's survey questions (or reuse the stored ones) and write their answers
+    for the responses this batch inserted, in batches of :data:`INSERT_CHUNK` rows, inside the
+    caller's transaction."""
+    db = session.db
+    ids = {}
+    for spec in questions:
+        ids[spec.key] = attrs.define_attribute(
+            db, spec.key, spec.label, spec.kind, scale=spec.scale, na_codes=spec.na_codes,
+            value_labels=spec.value_labels, categories=spec.categories, created_at=now_iso())
+        if spec.kind == "category":
+            attrs.set_categories(db, ids[spec.key], spec.categories)
+    stored = pd.DataFrame(db.execute("select row_hash, id from responses where batch_id = ?",
+                                     [batch_id]).fetchall(), columns=["_dedupe", "_id"])
+    new = rows.merge(stored, on="_dedupe", how="inner")
+    columns = {ids[spec.key]: new[attribute_column(spec)] for spec in questions}
+    attrs.write_columns(db, new["_id"], columns, chunk=INSERT_CHUNK)
 
 
 def _records(chunk: pd.DataFrame, stored: list[str], batch_id: int) -> Iterable[tuple]:

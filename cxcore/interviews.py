@@ -27,6 +27,7 @@ from cxcore.accounts import now_iso
 from cxcore.errors import NotFound, Problem, ValidationError
 from cxcore.export import csv_text, unneutralise
 from cxcore.import_formats import detect_encoding
+from cxcore.tags import MAX_TAG, MAX_TAGS, normalise_tags, tag_problems  # noqa: F401 (re-exported)
 from cxcore.workspace import WorkspaceSession
 
 migrations = Migrations("cxcore.interviews")
@@ -38,9 +39,6 @@ CHANNELS = ("in person", "phone", "video", "chat", "email", "survey follow-up")
 RECOVERY_DAYS = 30
 MAX_SHORT = 200
 MAX_LONG = 200_000
-MAX_TAG = 40
-MAX_TAGS = 20
-TAG_SPLIT_RE = re.compile(r"[,;\n]")
 
 #: Columns of the CSV export, and of the import (same names, same meaning).
 CSV_COLUMNS = ("kind", "date", "interviewee", "role_segment", "channel", "interviewer",
@@ -103,19 +101,6 @@ def m001_interviews(db: sqlite_utils.Database) -> None:
 
 
 # ---- validation ---------------------------------------------------------------------------------
-
-def normalise_tags(value: Any) -> list[str]:
-    """Tags as a sorted list of distinct, trimmed, lower-case labels.
-
-    Accepts a list or one string separated by commas, semicolons or new lines. Inner runs of
-    white space become one space, so "Waiting   time" and "waiting time" are the same tag.
-    """
-    if value is None:
-        return []
-    parts = TAG_SPLIT_RE.split(value) if isinstance(value, str) else [str(v) for v in value]
-    tags = {" ".join(p.split()).casefold() for p in parts}
-    return sorted(t for t in tags if t)
-
 
 def _text(value: Any) -> str | None:
     """User text exactly as given (only surrounding white space of empty values dropped)."""
@@ -195,12 +180,7 @@ def validate(data: dict[str, Any], row: int | None = None,
     clean["sentiment"] = sentiment
 
     tags = normalise_tags(data.get("tags"))
-    long_tags = [t for t in tags if len(t) > MAX_TAG]
-    if long_tags:
-        problems.append(Problem("tags", f"'{long_tags[0][:50]}' is longer than {MAX_TAG} "
-                                "characters", row))
-    if len(tags) > MAX_TAGS:
-        problems.append(Problem("tags", f"{len(tags)} tags given; the limit is {MAX_TAGS}", row))
+    problems += tag_problems(tags, row)
     clean["tags"] = tags
 
     for name in ("journey_id", "journey_step_id"):

@@ -581,3 +581,34 @@ def step_drivers(session: WorkspaceSession, result: dict[str, Any]) -> list[dict
                         "weight_pct": sum(d["weight_pct"] for d in mine),
                         "fix_first": any(d["quadrant"] == "fix first" for d in mine)})
     return out
+
+
+_OUTCOME_WORDS = ("satisf", "overall", "recommend", "loyal", "nps", "csat")
+
+
+def default_outcome(session: WorkspaceSession) -> str:
+    """The outcome a page opens with: NPS when responses have NPS answers; otherwise the first
+    label outcome of a single-choice question whose key or label reads like an overall verdict
+    ("satisfaction", "overall", "recommend"...) with its first answer; otherwise the first
+    answered rating; "nps" when nothing is answered."""
+    db = session.db
+    if db.execute("select 1 from responses where nps is not null limit 1").fetchone():
+        return NPS.key
+    listed = attrs.list_attributes(db)
+    for a in listed:
+        text = f"{a['key']} {a['label']}".lower()
+        if a["kind"] == "category" and a["categories"] and any(w in text for w in
+                                                                _OUTCOME_WORDS):
+            return f"{a['key']}={a['categories'][0]}"
+    for v in variables(session):
+        if db.execute(f"select 1 {_FROM} where {v.sql} is not null limit 1").fetchone():
+            return v.key
+    return NPS.key
+
+
+def segment_names(session: WorkspaceSession) -> list[str]:
+    """The customer segments recorded on responses (empty ones as "(not set)"), sorted."""
+    rows = session.db.execute(
+        f"select distinct coalesce(nullif(trim(segment), ''), '{NOT_SET}') from responses "
+        "order by 1").fetchall()
+    return [r[0] for r in rows]

@@ -14,6 +14,9 @@ Much of what they build is *their method*, not the client's data, and is worth r
 - ``journeys``: the structure of each journey that is not archived: name, persona, problem
   statement, steps, actors and which actor takes part at which step, through
   :func:`cxcore.journeys.copy_journey`. Copies are added next to the target's own journeys.
+- ``branding``: the logo, colours and footer line (:mod:`cxcore.branding`), e.g. a
+  consultant's own pack style; the target's branding is replaced (kept when the source has
+  none).
 
 What is never copied, whatever is asked: customers, revenue, survey responses and pulse
 answers, interviews, reflections (all of these are the client's own people and words), journey
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cxcore import checklist, interviews, journeys, scorecard
+from cxcore import branding, checklist, interviews, journeys, scorecard
 from cxcore.errors import Problem, ValidationError
 from cxcore.workspace import WorkspaceSession
 
@@ -44,6 +47,7 @@ REUSABLE: dict[str, str] = {
     "finance": "Finance settings: gross margin and discount rate for customer lifetime value.",
     "journeys": "Journey maps without ratings: persona, problem, steps and actors (no health, "
                 "notes, evidence, history or actions).",
+    "branding": "Branding: the logo, the two colours and the footer line of reports and decks.",
 }
 
 
@@ -81,6 +85,7 @@ def copy_setup(source: WorkspaceSession, target: WorkspaceSession,
     score_targets = scorecard.targets(source)
     finance = scorecard.finance_settings(source)
     journey_ids = [j["id"] for j in journeys.list_journeys(source)]
+    brand = branding.copy_value(source)
 
     counts: dict[str, int] = {}
     with target.db.atomic():
@@ -103,6 +108,10 @@ def copy_setup(source: WorkspaceSession, target: WorkspaceSession,
                     name = journeys.get_journey(source, journey_id)["name"]
                     journeys.copy_journey(source, journey_id, target, name=name)
                 counts[part] = len(journey_ids)
+            elif part == "branding":
+                if brand:  # a source without branding leaves the target's own
+                    branding.store_value(target, brand)
+                counts[part] = 1 if brand else 0
         target.log("copy_setup", "workspace", source.info.id,
                    {"from_workspace": source.info.name, "copied": counts})
     return counts
@@ -111,7 +120,8 @@ def copy_setup(source: WorkspaceSession, target: WorkspaceSession,
 _NOUNS = {"guides": ("interview guide", "interview guides"),
           "targets": ("target", "targets"),
           "finance": ("finance setting", "finance settings"),
-          "journeys": ("journey", "journeys")}
+          "journeys": ("journey", "journeys"),
+          "branding": ("branding", "branding")}
 
 
 def describe(counts: dict[str, int]) -> str:

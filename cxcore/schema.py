@@ -13,9 +13,11 @@ from sqlite_utils.migrations import Migrations
 from cxcore import (
     attributes,
     checklist,
+    comments,
     customer_data,
     interviews,
     journeys,
+    meetings,
     scorecard,
     workspace_core,
 )
@@ -31,4 +33,6 @@ def migration_sets() -> list[Migrations]:
         interviews.migrations,
         checklist.migrations,
         attributes.migrations,
+        comments.migrations,
+        meetings.migrations,
     ]

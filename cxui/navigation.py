@@ -32,9 +32,14 @@ SECTIONS: dict[str, list[PageSpec]] = {
     ],
     "Settings": [
         PageSpec("pages/workspaces.py", "Workspaces", ":material/folder:", None),
+        PageSpec("pages/activity.py", "Activity", ":material/history:", "owner"),
         PageSpec("pages/account.py", "Account", ":material/person:", None),
     ],
 }
+
+
+#: The first page of a signed-in user with no workspace yet: load the demo or create one.
+START_HERE = PageSpec("pages/start.py", "Start here", ":material/flag:", None)
 
 
 def pages_for_role(role: str | None) -> dict[str, list[PageSpec]]:

@@ -15,21 +15,28 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_authenticator.utilities import Validator
 
-from cxcore import storage
+from cxcore import signin, storage
 from cxcore import workspace as wsmod
-from cxcore.accounts import Accounts, password_problem, role_at_least
+from cxcore.accounts import SYSTEM, Accounts, WorkspaceInfo, password_problem, role_at_least
 from cxcore.errors import CXError, NotFound, ValidationError, refusal
+from cxui import navigation
 
+ROOT = Path(__file__).resolve().parent.parent
 COOKIE_NAME = "cx_dashboard_session"
 AUTH_KEYS = ("authentication_status", "username", "name")
+#: Session-state key of the account's session version when this session signed in.
+SESSION_VERSION = "_cx_session_version"
 
 
 class PasswordPolicy(Validator):
@@ -75,6 +82,35 @@ def day(value: str | None) -> str:
         return ""
     when = dt.date.fromisoformat(str(value)[:10])
     return f"{when.day} {when:%b %Y}"
+
+
+def _viewer_zone() -> dt.tzinfo:
+    try:
+        return ZoneInfo(st.context.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def when(value: str | None) -> str:
+    """A stored ISO date-time as "5 Jan 2026, 14:03" in the viewer's time zone (the browser's;
+    UTC when unknown); "" for none. A date alone is shown as :func:`day` does."""
+    if not value:
+        return ""
+    text = str(value)
+    if len(text) <= 10:
+        return day(text)
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(_viewer_zone())
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def person(username: str | None) -> str:
+    """A username for a table: the command-line operator gets words instead of its id."""
+    if username == SYSTEM:
+        return "Server operator (command line)"
+    return username or ""
 
 
 def show_error(exc: Exception) -> None:
@@ -172,7 +208,7 @@ def cache_key(session: wsmod.WorkspaceSession) -> tuple:
     return (str(session.info.path), storage.file_version(session.info.path))
 
 
-# ---- sign-in -------------------------------------------------------------------------------------
+# ---- sign-in ----------------------------------------------------------------------------------
 
 def authenticator(acc: Accounts) -> stauth.Authenticate:
     """This script run's streamlit-authenticator object over the current users.
@@ -198,62 +234,114 @@ def authenticator(acc: Accounts) -> stauth.Authenticate:
 def _clear_sign_in() -> None:
     for key in AUTH_KEYS:
         st.session_state[key] = None
-    st.session_state.pop("workspace_id", None)
+    for key in ("workspace_id", SESSION_VERSION):
+        st.session_state.pop(key, None)
 
 
 def current_user() -> str | None:
-    """The signed-in, still-enabled username, or None."""
+    """The signed-in, still-enabled username whose session has not been revoked, or None.
+
+    Checked on every rerun: the session remembers the account's session version from when it
+    signed in; sign-out, a password change or disabling the account changes the stored one,
+    which ends this session too (see :meth:`cxcore.accounts.Accounts.session_version`).
+    """
     username = st.session_state.get("username")
     if not (st.session_state.get("authentication_status") and username):
         return None
-    user = accounts().get_user(username)
-    if user is None or user["disabled"]:
+    version = accounts().session_version(username)
+    held = st.session_state.setdefault(SESSION_VERSION, version)
+    if version is None or held != version:
         _clear_sign_in()
+        st.session_state["_cx_signed_out"] = (
+            "You have been signed out: your password was changed, the account was signed out "
+            "elsewhere, or an administrator disabled it.")
         return None
     return username
 
 
+def _client_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
+
+
+def _start_session(acc: Accounts, auth: stauth.Authenticate, username: str) -> None:
+    """Sign ``username`` in for this browser session and store the signed cookie."""
+    # The library's resume-from-token login sets its session-state keys exactly as a form
+    # sign-in does (the password was checked by cxcore.signin).
+    auth.authentication_controller.login(token={"username": username})
+    st.session_state[SESSION_VERSION] = acc.session_version(username)
+    st.session_state["logout"] = False
+    token = signin.make_token(username, st.session_state[SESSION_VERSION], acc.cookie_key(),
+                              acc.cookie_expiry_days())
+    expires = dt.datetime.now() + dt.timedelta(days=acc.cookie_expiry_days())
+    # The strictest the cookie component allows: SameSite=Strict, path /, Secure over HTTPS.
+    # HttpOnly is impossible: the component writes the cookie from JavaScript.
+    auth.cookie_controller.cookie_model.cookie_manager.set(
+        COOKIE_NAME, token, expires_at=expires, same_site="strict", path="/",
+        secure=str(st.context.url or "").startswith("https:") or None)
+
+
+def restart_session(username: str) -> None:
+    """After a change that revoked the account's sessions (its own password change), keep this
+    browser signed in with a new cookie at the new session version."""
+    acc = accounts()
+    _start_session(acc, authenticator(acc), username)
+
+
 def _create_owner_form(acc: Accounts) -> None:
-    st.title("Welcome to the CX program dashboard")
-    st.write("No one has an account yet. Create the owner account: it will be the administrator, "
-             "able to create workspaces and invite colleagues or clients.")
-    with st.form("create_owner"):
-        username = st.text_input("Username", key="owner_username",
-                                 help="2-32 characters: letters, digits, '.', '_' or '-'.")
-        name = st.text_input("Your name", key="owner_name")
-        email = st.text_input("Email (optional)", key="owner_email")
-        password = st.text_input("Password", type="password", key="owner_password",
-                                 help="At least 8 characters.")
-        repeat = st.text_input("Repeat password", type="password", key="owner_repeat")
-        submitted = st.form_submit_button("Create owner account", type="primary")
-    if submitted:
-        if password != repeat:
-            st.error("The two passwords do not match.")
-            return
-        try:
-            acc.create_user(username, password, name=name, email=email)
-        except CXError as exc:
+    form_area = st.empty()
+    with form_area.container():
+        st.title("Welcome to the CX program dashboard")
+        st.write("No one has an account yet. Create the owner account: it will be the "
+                 "administrator, able to create workspaces and invite colleagues or clients.")
+        with st.form("create_owner"):
+            username = st.text_input("Username", key="owner_username",
+                                     help="2-32 characters: letters, digits, '.', '_' or '-'.")
+            name = st.text_input("Your name", key="owner_name")
+            email = st.text_input("Email (optional)", key="owner_email")
+            password = st.text_input("Password", type="password", key="owner_password",
+                                     help="At least 8 characters, no space at either end.")
+            repeat = st.text_input("Repeat password", type="password", key="owner_repeat")
+            submitted = st.form_submit_button("Create owner account", type="primary")
+        message = st.empty()
+    if not submitted:
+        return
+    if password != repeat:
+        message.error("The two passwords do not match.")
+        return
+    try:
+        user = acc.create_user(username, password, name=name, email=email)
+    except CXError as exc:
+        with message.container():
             show_error(exc)
-            return
-        st.success("Owner account created. Sign in below.")
-        st.rerun()
+        return
+    form_area.empty()
+    message.empty()
+    # Signed in straight away: they have just typed the password twice.
+    _start_session(acc, authenticator(acc), user["username"])
+    # Kept (not a one-run flash) because the cookie component reruns the page at once.
+    st.session_state["_cx_welcome"] = (
+        f"Owner account {user['username']} created: you are signed in as the administrator.")
 
 
 def _sign_in_form(acc: Accounts) -> None:
     auth = authenticator(acc)
-    # Resume a session from the signed cookie, exactly as the library's own login() does.
-    token = auth.cookie_controller.get_cookie()
-    if token:
-        try:
-            auth.authentication_controller.login(token=token)
-        except stauth.LoginError:
-            auth.cookie_controller.delete_cookie()
+    cookie = st.context.cookies.get(COOKIE_NAME)
+    if cookie and not st.session_state.get("logout"):
+        username = signin.check_token(acc, cookie)
+        if username:
+            auth.authentication_controller.login(token={"username": username})
+            st.session_state[SESSION_VERSION] = acc.session_version(username)
+        else:
+            auth.cookie_controller.delete_cookie()  # forged, expired or revoked
     if current_user():
         return
     form_area = st.empty()
     with form_area.container():
         st.title("Sign in")
         st.caption("CX program dashboard")
+        if reason := st.session_state.pop("_cx_signed_out", None):
+            st.info(reason)
         with st.form("sign_in"):
             username = st.text_input("Username", key="sign_in_username")
             password = st.text_input("Password", type="password", key="sign_in_password")
@@ -266,19 +354,20 @@ def _sign_in_form(acc: Accounts) -> None:
         missing = [n for n, v in (("username", username), ("password", password)) if not v]
         message.error(f"Enter your {' and '.join(missing)}.")
         return
-    try:
-        ok = auth.authentication_controller.login(username, password)
-    except stauth.LoginError as exc:
-        message.error(str(exc))
+    result = signin.sign_in(acc, username, password, client=_client_id())
+    if not result.ok:
+        # One message for an unknown user and a wrong password: do not reveal which exist.
+        message.error(result.message)
         return
-    if not ok:
-        # One message for an unknown user and a wrong password: do not reveal which usernames exist.
-        message.error("Unknown username or wrong password.")
-        return
-    st.session_state["logout"] = False
     form_area.empty()
     # No st.rerun() here: the cookie component must stay mounted long enough to store the cookie.
-    auth.cookie_controller.set_cookie()
+    _start_session(acc, auth, result.username)
+
+
+def gate_navigation() -> None:
+    """Before sign-in: a navigation over every page, hidden, so no page name shows and a page's
+    URL (``/scorecard?ws=3``) is kept for after sign-in, but no page runs."""
+    st.navigation(navigation_pages(None, every_page=True), position="hidden")
 
 
 def require_user() -> str:
@@ -286,6 +375,7 @@ def require_user() -> str:
     username = current_user()
     if username:
         return username
+    gate_navigation()
     acc = accounts()
     if not acc.has_users():
         _create_owner_form(acc)
@@ -298,11 +388,83 @@ def require_user() -> str:
 
 
 def sign_out() -> None:
-    """Sign the current user out (clears the cookie and the session's sign-in state)."""
-    auth = authenticator(accounts())
+    """Sign the current user out everywhere: the account's session version changes (so every
+    session and cookie of it ends), the cookie is deleted and this session forgets the user."""
+    acc = accounts()
+    auth = authenticator(acc)
+    username = st.session_state.get("username")
+    if username and acc.get_user(username):
+        acc.revoke_sessions(username, by=username)
     if st.session_state.get("authentication_status"):
         auth.logout(location="unrendered")
     _clear_sign_in()
+
+
+# ---- navigation ---------------------------------------------------------------------------------
+
+def navigation_pages(role: str | None, *, every_page: bool = False,
+                     start_here: bool = False) -> dict[str, list]:
+    """``st.Page`` objects by section for a user with ``role`` in the current workspace (every
+    page with ``every_page``); ``start_here`` puts the Start here page first, as the default."""
+    specs = ({s: list(v) for s, v in navigation.SECTIONS.items()} if every_page
+             else navigation.pages_for_role(role))
+    default = navigation.START_HERE.path if start_here else "pages/home.py"
+    if start_here or every_page:
+        specs = {"": [navigation.START_HERE], **specs}
+    return {section: [st.Page(ROOT / spec.path, title=spec.title, icon=spec.icon,
+                              default=spec.path == default)
+                      for spec in items]
+            for section, items in specs.items()}
+
+
+# ---- state in the URL ---------------------------------------------------------------------------
+
+def url_select(label: str, options: Sequence[Any], *, key: str, param: str,
+               container: Any = None, to_text: Callable[[Any], str] = str,
+               **selectbox_args: Any) -> Any:
+    """A selectbox whose choice is also in the page's URL as ``?param=value``.
+
+    A reload or a shared link opens with the URL's choice; picking another value updates the
+    URL. The URL wins when it names a value it has not named before in this session (a link, a
+    reload, the browser's back button); otherwise the widget's own state does. A URL value that
+    is not among ``options`` is ignored and reported by :func:`url_rejected` (and left in the
+    URL for this run). ``to_text`` turns an option into its URL text; other arguments go to
+    ``st.selectbox``.
+    """
+    options = list(options)
+    by_text = {to_text(o): o for o in options}
+    seen = st.session_state.setdefault("_cx_url_seen", {})
+    rejected = st.session_state.setdefault("_cx_url_rejected", {})
+    rejected.pop(param, None)
+    asked = st.query_params.get(param)
+    if asked is not None and asked != seen.get(key):
+        seen[key] = asked
+        if asked in by_text:
+            st.session_state[key] = by_text[asked]
+            selectbox_args.pop("index", None)
+        else:
+            rejected[param] = asked
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]  # e.g. a deleted journey: fall back to the default
+    value = (container or st).selectbox(label, options, key=key, **selectbox_args)
+    text = None if value is None else to_text(value)
+    if param not in rejected:
+        if text is None:
+            st.query_params.pop(param, None)
+        elif st.query_params.get(param) != text:
+            st.query_params[param] = text
+        seen[key] = text
+    return value
+
+
+def url_rejected(param: str) -> str | None:
+    """The URL's value for ``param`` if :func:`url_select` could not use it in this run."""
+    return st.session_state.get("_cx_url_rejected", {}).get(param)
+
+
+NO_ACCESS = ("This link opens a workspace you are not a member of, or one that no longer "
+             "exists. Ask the workspace's owner to invite you, or pick one of your workspaces "
+             "in the sidebar.")
 
 
 # ---- workspace ----------------------------------------------------------------------------------
@@ -316,6 +478,31 @@ def switch_workspace(workspace_id: int) -> None:
     """
     st.session_state["_switch_workspace_to"] = workspace_id
     st.rerun()
+
+
+def open_workspace_home(workspace_id: int) -> NoReturn:
+    """Make ``workspace_id`` current and go to its Home page (after creating it)."""
+    st.session_state["_switch_workspace_to"] = workspace_id
+    try:
+        st.switch_page("pages/home.py", query_params={"ws": str(workspace_id)})
+    except StreamlitPageNotFoundError:  # a page run on its own (AppTest): stay, switched
+        st.rerun()
+
+
+def workspace_picker(username: str, container: Any = None) -> WorkspaceInfo | None:
+    """The sidebar's workspace picker, kept in the URL as ``?ws=ID``; returns the chosen
+    workspace (None when the user has none). A link to a workspace the user is not a member of
+    leaves the choice alone and makes :func:`page_session` say so."""
+    workspaces = accounts().list_workspaces(username)
+    current_workspace_id(username)  # applies a switch asked for on the previous run
+    if not workspaces:
+        if st.query_params.get("ws"):
+            st.session_state.setdefault("_cx_url_rejected", {})["ws"] = st.query_params["ws"]
+        return None
+    names = {w.id: w.name for w in workspaces}
+    chosen = url_select("Workspace", list(names), key="workspace_id", param="ws",
+                        container=container, format_func=lambda i: names[i])
+    return next(w for w in workspaces if w.id == chosen)
 
 
 def current_workspace_id(username: str) -> int | None:
@@ -340,6 +527,9 @@ def page_session(min_role: str = "viewer") -> wsmod.WorkspaceSession:
     """
     username = require_user()
     ws_id = current_workspace_id(username)
+    if url_rejected("ws"):
+        st.error(NO_ACCESS)
+        st.stop()
     if ws_id is None:
         st.info("You are not in any workspace yet. Create one on the **Workspaces** page, or ask "
                 "a workspace owner to invite you.")

@@ -1,11 +1,11 @@
 """Account: who you are, your workspaces, and changing your password."""
 
 import streamlit as st
-import streamlit_authenticator as stauth
 
 from cxui import shell
 
 username = shell.require_user()
+shell.show_flash()
 acc = shell.accounts()
 user = acc.get_user(username)
 
@@ -13,23 +13,20 @@ st.title("Account")
 st.text(f"{user['name']} ({username})" + (" · administrator" if user["is_admin"] else ""))
 for ws in acc.list_workspaces(username, include_archived=True):
     st.text(f"• {ws.name}: {ws.role}" + (" (archived)" if ws.archived else ""))
+if not acc.may_create_workspaces(username):
+    st.caption("Your account does not create workspaces; an administrator can give it that "
+               "right.")
 
-st.subheader("Change password")
-auth = shell.authenticator(acc)
-try:
-    changed = auth.reset_password(
-        username, location="main",
-        fields={"Form name": "Change password", "Current password": "Current password",
-                "New password": "New password (at least 8 characters)",
-                "Repeat password": "Repeat new password", "Reset": "Change password"})
-except (stauth.ResetError, stauth.CredentialsError) as exc:
-    message = "The current password is wrong." if isinstance(exc, stauth.CredentialsError) \
-        else str(exc)
-    st.error(message)
-    changed = False
-if changed:
-    new_hash = auth.authentication_controller.authentication_model.credentials[
-        "usernames"][username]["password"]
-    shell.run_action(lambda: acc.store_password_hash(username, new_hash, by=username),
-                     success="Password changed.")
-    st.success("Your password has been changed.")
+# The password is checked and stored by cxcore (not the sign-in library's reset form, which
+# trims spaces from what is typed and would store a password different from the one typed).
+with st.form("change_password", clear_on_submit=True):
+    st.subheader("Change password")
+    current = st.text_input("Current password", type="password")
+    new = st.text_input("New password (at least 8 characters)", type="password",
+                        help="No space at either end.")
+    repeat = st.text_input("Repeat new password", type="password")
+    submitted = st.form_submit_button("Change password")
+if submitted and shell.attempt(lambda: acc.change_password(username, current, new, repeat)):
+    # The change ended every session of this account, this one included: start a new one.
+    shell.restart_session(username)
+    st.success("Your password has been changed. Other browsers signed in as you are signed out.")

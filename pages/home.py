@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cxcore import checklist, report
+from cxcore import checklist
 from cxcore import workspace as wsmod
-from cxui import shell
+from cxui import report_buttons, shell
 
 session = shell.page_session()
 
@@ -45,15 +45,8 @@ for stage in checklist.rollout_stages(session):
     st.markdown(f"{mark} **{shell.esc(stage['title'])}** — {shell.esc(stage['data_summary'])}")
 
 st.subheader("Share")
-st.write("One file with the purpose, the six steps, the scorecard of the last complete quarter, "
-         "the value of promoters, each journey map with its open actions and recent customer "
-         "quotes: email it, show it in a meeting, or print it to PDF from the browser.")
-report_key = f"home_report_{session.info.id}"
-if st.button("Prepare report", key="home_report_prepare", icon=":material/description:"):
-    with st.spinner("Preparing the report…"):
-        st.session_state[report_key] = (report.report_filename(session),
-                                        report.program_report_html(session).encode("utf-8"))
-if prepared := st.session_state.get(report_key):
-    st.download_button("Download the program report (HTML)", prepared[1],
-                       file_name=prepared[0], mime="text/html", key="home_report_download",
-                       icon=":material/download:", on_click="ignore")
+st.write("The purpose, the six steps, the scorecard of the last complete quarter, what changed "
+         "since the last meeting, the value of promoters, each journey map with its open "
+         "actions and recent customer quotes, in the workspace's branding: a page to email, a "
+         "PDF to print or a deck to present.")
+report_buttons.report_downloads(session, key="home")

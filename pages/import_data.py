@@ -41,42 +41,22 @@ def when(iso: str | None) -> str:
 
 
 def clear_upload() -> None:
-    for key in ("import_source", "import_preview", "import_overrides"):
+    for key in ("import_source", "import_preview", "import_overrides", "import_questions",
+                "import_kind", "import_kind_suggested", "import_default_date",
+                "import_reference_date", "import_na_all"):
         state.pop(key, None)
     state["import_round"] += 1
 
 
 st.title("Import data")
 st.write("Bring in customers, revenue events, survey responses or employee pulse answers from "
-         "a CSV or Excel file. Exports from Qualtrics, SurveyMonkey and Delighted are recognised; "
-         "so are spreadsheets whose headers are the survey questions. Nothing is stored until you "
-         "press **Import**; an import can be undone as a whole, and importing the same file again "
-         "does not count anything twice.")
+         "a CSV, Excel or JSON file. Exports from Google Forms, Typeform, Microsoft Forms, "
+         "SurveyMonkey, Qualtrics and Delighted are recognised as they are; so are spreadsheets "
+         "whose headers are the survey questions, in English, French, German or Spanish. "
+         "Nothing is stored until you press **Import**; an import can be undone as a whole, and "
+         "importing the same file again does not count anything twice.")
 
-kind = st.selectbox("What does the file hold?", importers.KINDS, format_func=KIND_LABELS.get,
-                    key="import_kind")
-with st.expander("Dates, tenure and encoding (when the file needs them)"):
-    st.caption("Customer effort (CES) is stored on 1-7 where **7 means very easy**: higher is "
-               "better.")
-    ces_low_is_easy = st.checkbox(
-        "My survey's effort scale had 1 = very easy (store 8 - answer)",
-        key="import_ces_low_is_easy")
-    default_date = st.text_input(
-        "Date for every row (YYYY-MM-DD)", key="import_default_date",
-        help="For survey exports without a date column, e.g. the day a survey wave closed.")
-    reference_date = st.text_input(
-        "Reference date of a tenure column (YYYY-MM-DD)", key="import_reference_date",
-        help="Customers: start date = this date minus the tenure in months.")
-    date_format = st.selectbox(
-        "How dates are written, if detection gets it wrong", DATE_CHOICES,
-        key="import_date_format",
-        format_func=lambda f: ("Detect automatically" if not f
-                               else f"like {fmt.date_example(f)}"))
-    encoding = st.selectbox(
-        "Text encoding of a CSV file, if its text looks garbled", ENCODING_CHOICES,
-        key="import_encoding", format_func=lambda e: e or "Detect automatically")
-
-upload = st.file_uploader("CSV or Excel file", type=["csv", "txt", "tsv", "xlsx"],
+upload = st.file_uploader("CSV, Excel or JSON file", type=["csv", "txt", "tsv", "xlsx", "json"],
                           key=f"import_upload_{state['import_round']}")
 if upload is not None:
     data = upload.getvalue()
@@ -84,14 +64,39 @@ if upload is not None:
     if current is None or current["name"] != upload.name or current["data"] != data:
         state["import_source"] = {"name": upload.name, "data": data}
         state.pop("import_preview", None)
+        # What the file holds is suggested from its columns, never a fixed default.
+        state["import_kind"] = importers.suggest_file_kind(data, upload.name)
+        state["import_kind_suggested"] = state["import_kind"]
 
 source = state.get("import_source")
+if source is not None and "import_kind" not in state:
+    state["import_kind"] = importers.suggest_file_kind(source["data"], source["name"])
+    state["import_kind_suggested"] = state["import_kind"]
+kind = None
 if source is not None:
+    kind = st.selectbox("What does the file hold?", importers.KINDS, index=None,
+                        format_func=KIND_LABELS.get, key="import_kind",
+                        placeholder="Choose what the file holds")
+    suggested = state.get("import_kind_suggested")
+    if kind is None:
+        st.info("Nothing in the file's columns says what it holds: choose it above to see how "
+                "it would be imported.")
+    elif suggested and kind == suggested:
+        st.caption(f"Suggested from the file's columns: {KIND_LABELS[kind].lower()}. Change it "
+                   f"if that is wrong.")
+
+if source is not None and not source["name"].lower().endswith((".xlsx", ".xlsm", ".json")):
+    st.selectbox("Text encoding, if the file's text looks garbled", ENCODING_CHOICES,
+                 key="import_encoding", format_func=lambda e: e or "Detect automatically")
+
+if source is not None and kind is not None:
     file_key = hashlib.sha1(source["data"]).hexdigest()[:12]
     prefix = f"map_{file_key}_{kind}_"
+    qprefix = f"q_{file_key}_"
     # The user's mapping choices for this file and kind: every selectbox that now differs from
     # the mapping the last preview used is a choice the user just made.
     overrides = state.setdefault("import_overrides", {}).setdefault(prefix, {})
+    questions = state.setdefault("import_questions", {}).setdefault(qprefix, {})
     cached = state.get("import_preview")
     if cached is not None and cached[0][:2] == (file_key, kind):
         for key, value in list(state.items()):
@@ -99,28 +104,82 @@ if source is not None:
                 column, chosen = str(key)[len(prefix):], "" if value == IGNORE_LABEL else value
                 if cached[1].mapping.get(column, "") != chosen:
                     overrides[column] = chosen
-    options = (default_date.strip() or None, reference_date.strip() or None,
-               date_format or None, ces_low_is_easy, encoding or None)
-    signature = (file_key, kind, tuple(sorted(overrides.items())), options)
+        for spec in cached[1].attributes:
+            mine = questions.get(spec.column, {})
+            include = state.get(f"{qprefix}inc_{spec.column}", spec.include)
+            scale = str(state.get(f"{qprefix}scale_{spec.column}", spec.scale_text)).strip()
+            na = str(state.get(f"{qprefix}na_{spec.column}", ", ".join(spec.na_codes)))
+            if include != spec.include:
+                mine["include"] = include
+            if spec.kind == "rating" and scale and scale != spec.scale_text:
+                mine["scale"] = scale
+            if [c.strip() for c in na.split(",") if c.strip()] != spec.na_codes:
+                mine["na_codes"] = [c.strip() for c in na.split(",") if c.strip()]
+            if mine:
+                questions[spec.column] = mine
+    default_date = str(state.get("import_default_date", "")).strip()
+    reference_date = str(state.get("import_reference_date", "")).strip()
+    date_format = state.get("import_date_format") or None
+    ces_low_is_easy = bool(state.get("import_ces_low_is_easy", False))
+    na_all = [c.strip() for c in str(state.get("import_na_all", "")).split(",") if c.strip()]
+    options = (default_date or None, reference_date or None, date_format, ces_low_is_easy,
+               tuple(na_all), state.get("import_encoding") or None)
+    q_signature = tuple(sorted((c, tuple(sorted((k, str(v)) for k, v in d.items())))
+                               for c, d in questions.items()))
+    signature = (file_key, kind, tuple(sorted(overrides.items())), options, q_signature)
     preview = None
     if cached is not None and cached[0] == signature:
         preview = cached[1]
     else:
+        def prepare():
+            try:
+                return importers.prepare_import(
+                    kind, source["data"], filename=source["name"], mapping=overrides or None,
+                    known_customer_ids=session, default_date=options[0],
+                    reference_date=options[1], date_format=options[2],
+                    ces_low_is_easy=options[3], not_applicable=na_all,
+                    attributes=questions or None, encoding=options[5])
+            except importers.ValidationError:
+                questions.clear()  # an unusable scale typed in the preview: start over
+                raise
+
         with st.spinner("Reading and checking every row..."):
-            preview = shell.run_action(lambda: importers.prepare_import(
-                kind, source["data"], filename=source["name"], mapping=overrides or None,
-                known_customer_ids=session, default_date=options[0],
-                reference_date=options[1], date_format=options[2],
-                ces_low_is_easy=options[3], encoding=options[4]))
+            preview = shell.run_action(prepare)
         if preview is not None:
             state["import_preview"] = (signature, preview)
+            # The preview's widgets show what this preview used.
+            for spec in preview.attributes:
+                state[f"{qprefix}inc_{spec.column}"] = spec.include
+                state[f"{qprefix}scale_{spec.column}"] = spec.scale_text
+                state[f"{qprefix}na_{spec.column}"] = ", ".join(spec.na_codes)
 
     if preview is not None:
         d = preview.detected
         st.subheader(shell.esc(source["name"]))
         st.caption(shell.esc(
             f"{d['format']} layout, encoding {d.get('encoding') or 'n/a'}, "
-            f"delimiter {d.get('delimiter_name') or 'n/a'}; {preview.total_rows:,} rows."))
+            f"delimiter {d.get('delimiter_name') or 'n/a'}; {preview.total_rows:,} rows; "
+            f"times converted to {d.get('timezone') or 'UTC'}."))
+
+        # Problems of the whole file come first, each with the setting that fixes it.
+        needs_date = kind in ("responses", "pulse") and (
+            default_date or any(p.field == "date" for p in preview.file_problems))
+        needs_reference = kind == "customers" and (
+            reference_date or any(p.field in ("tenure_months", "start_date")
+                                  for p in preview.file_problems))
+        for problem in preview.file_problems:
+            st.error(shell.esc(f"Whole file, column '{preview.column_of(problem.field)}': "
+                               f"{problem.reason}"))
+        if needs_date:
+            st.text_input(
+                "Date for every row (YYYY-MM-DD)", key="import_default_date",
+                help="The file has no date column: give the day the survey (or this wave of "
+                     "it) was answered, e.g. the day it closed.")
+        if needs_reference:
+            st.text_input(
+                "Reference date of the tenure column (YYYY-MM-DD)", key="import_reference_date",
+                help="Start date = this date minus the tenure in months (the date the export "
+                     "was taken).")
         for note in preview.notes:
             st.info(shell.esc(note))
 
@@ -135,6 +194,47 @@ if source is not None:
             with grid[i % 3]:
                 st.selectbox(shell.esc(column), choices, key=prefix + column,
                              format_func=lambda f: f if f == IGNORE_LABEL else fields[f])
+        mapped = set(preview.mapping.values())
+        if mapped & {"date", "start_date", "end_date"}:
+            st.selectbox(
+                "How dates are written", DATE_CHOICES, key="import_date_format",
+                format_func=lambda f: ("Detect automatically" if not f
+                                       else f"like {fmt.date_example(f)}"))
+        if "ces" in mapped:
+            st.caption("Customer effort (CES) is stored on 1-7 where **7 means very easy**: "
+                       "higher is better.")
+            st.checkbox("My survey's effort scale had 1 = very easy (store 8 - answer)",
+                        key="import_ces_low_is_easy")
+
+        if preview.attributes:
+            st.markdown(f"**Survey questions**: {len(preview.attributes)} more columns hold "
+                        f"answers to questions. Confirm each one's scale and the answers that "
+                        f"mean *not applicable* (stored as no answer, never as a score).")
+            st.text_input("Answer meaning 'not applicable' in every rating question "
+                          "(e.g. 0), if any", key="import_na_all")
+            head_cols = st.columns([3, 1, 1, 1, 3])
+            for col, text in zip(head_cols, ["Question", "Import", "Scale", "N/A codes",
+                                             "Answers / found from"], strict=True):
+                col.caption(f"**{text}**")
+            for spec in preview.attributes:
+                row = st.columns([3, 1, 1, 1, 3], vertical_alignment="center")
+                kind_words = {"rating": "rating", "yesno": "yes/no",
+                              "category": "single choice"}[spec.kind]
+                row[0].text(f"{spec.label} ({kind_words})")
+                row[1].checkbox("Import", key=f"{qprefix}inc_{spec.column}",
+                                label_visibility="collapsed")
+                row[2].text_input("Scale", key=f"{qprefix}scale_{spec.column}",
+                                  label_visibility="collapsed",
+                                  disabled=spec.kind != "rating",
+                                  help="lowest-highest answer, e.g. 1-5")
+                row[3].text_input("N/A codes", key=f"{qprefix}na_{spec.column}",
+                                  label_visibility="collapsed",
+                                  help="answers meaning 'not applicable', comma-separated")
+                answers = (", ".join(spec.categories) if spec.kind == "category" else
+                           ", ".join(f"{k} = {v:g}" for k, v in
+                                     list(spec.value_labels.items())[:5]))
+                row[4].caption(shell.esc("; ".join(x for x in (answers, spec.source, spec.hint)
+                                                   if x)))
 
         st.markdown("**First rows of the file**: rows with a problem are marked in red and "
                     "will not be imported.")
@@ -152,7 +252,7 @@ if source is not None:
         good, bad = st.columns(2)
         good.metric("Rows ready to import", f"{preview.valid_rows:,}")
         bad.metric("Rows with problems", f"{preview.bad_rows:,}")
-        if preview.problems:
+        if preview.row_problems:
             st.markdown("**Validation report**: these rows will not be imported.")
             st.dataframe(preview.problems_frame(), hide_index=True,
                          column_config={"Row": st.column_config.NumberColumn(format="%d")})
@@ -172,10 +272,13 @@ if source is not None:
                                                                           f"{f:.0%}")))
             if result is not None:
                 clear_upload()
+                n_questions = sum(1 for a in preview.attributes if a.include)
                 state["import_done"] = (
                     f"Imported {result.inserted:,} rows"
                     + (f" as batch {result.batch_id}" if result.batch_id else "")
-                    + f"; {result.skipped_duplicates:,} were already there.")
+                    + f"; {result.skipped_duplicates:,} were already there."
+                    + (f" Answers to {n_questions} survey questions stored."
+                       if n_questions and result.inserted else ""))
                 st.rerun()
         if cancel.button("Cancel", key="import_cancel"):
             clear_upload()

@@ -13,7 +13,7 @@ from cxcore import journey_charts as jc
 from cxcore import journeys as jr
 from cxcore import workspace as wsmod
 from cxcore.accounts import role_at_least
-from cxui import shell
+from cxui import report_buttons, shell
 
 session = shell.page_session()
 
@@ -168,8 +168,8 @@ ids = [j["id"] for j in journeys]
 if st.session_state.get("journey_id") not in ids:
     st.session_state["journey_id"] = ids[0]
 by_id = {j["id"]: j for j in journeys}
-journey_id = st.selectbox(
-    "Journey", ids, key="journey_id",
+journey_id = shell.url_select(
+    "Journey", ids, key="journey_id", param="journey",
     format_func=lambda i: f"{by_id[i]['name']}  ({by_id[i]['parts_rated']} of "
                           f"{shell.plural(by_id[i]['parts_total'], 'part')} rated)")
 journey = jr.get_journey(session, journey_id)
@@ -516,3 +516,9 @@ with tab_about:
                              ("Why this journey is a problem today", "problem")):
             st.markdown(f"**{label}**")
             st.text(journey[field] or "—")
+
+# ---- share ----
+st.subheader("Share")
+st.caption("The program report with every journey map and its open actions, in the "
+           "workspace's branding.")
+report_buttons.report_downloads(session, key="journeys")

@@ -10,7 +10,7 @@ from cxcore import export
 from cxcore import locale_settings as loc
 from cxcore import scorecard as sc
 from cxcore import scorecard_charts as charts
-from cxui import shell
+from cxui import report_buttons, shell
 
 session = shell.page_session()
 KEY = shell.cache_key(session)
@@ -62,7 +62,8 @@ st.caption(f"{session.info.name}: customer scores next to the money, with the no
 # ---- period pickers ----
 grains = {"Quarter": "quarter", "Month": "month", "Year": "year", "All data": "all"}
 top = st.columns(5)
-grain_label = top[0].selectbox("Period type", list(grains), key="sc_grain")
+grain_label = shell.url_select("Period type", list(grains), key="sc_grain", param="grain",
+                               container=top[0], to_text=grains.get)
 grain = grains[grain_label]
 if grain == "all":
     period, options = "all", ["all"]
@@ -77,8 +78,8 @@ else:
     last_day = cached_range(session, KEY)[1]
     complete = [i for i, o in enumerate(options) if o != "all" and last_day
                 and sc.parse_period(o).end <= sc.next_day(last_day)]
-    period = top[1].selectbox("Period", options, index=complete[0] if complete else 0,
-                              key=f"sc_period_{grain}")
+    period = shell.url_select("Period", options, index=complete[0] if complete else 0,
+                              key=f"sc_period_{grain}", param="period", container=top[1])
 previous = sc.previous_period(sc.parse_period(period))
 compare_options = ["(none)"] + ([previous.label] if previous else []) + [
     o for o in options if o not in (period, previous.label if previous else None, "all")]
@@ -90,7 +91,8 @@ segments = [r["segment"] for r in cached_breakdown(session, KEY, "segment", peri
             if r["segment"] != sc.NOT_SET]
 channels = [r["channel"] for r in cached_breakdown(session, KEY, "channel", period)
             if r["channel"] != sc.NOT_SET]
-segment = top[3].selectbox("Segment", ["(all)", *segments], key="sc_segment",
+segment = shell.url_select("Segment", ["(all)", *segments], key="sc_segment", param="segment",
+                           container=top[3],
                            format_func=lambda o: "All segments" if o == "(all)" else o)
 channel = top[4].selectbox("Channel", ["(all)", *channels], key="sc_channel",
                            format_func=lambda o: "All channels" if o == "(all)" else o)
@@ -350,3 +352,9 @@ if session.can_edit:
                                            number_format=number_format) or True,
                     success="Targets and settings saved."):
                 st.rerun()
+
+# ---- share ----
+st.subheader("Share")
+st.caption(f"The program report with this scorecard ({sc.period_words(period)}), in the "
+           "workspace's branding.")
+report_buttons.report_downloads(session, key="sc", period=period)

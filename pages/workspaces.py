@@ -1,44 +1,40 @@
-"""Workspaces: create, load the demo, rename, archive, delete, members; users for admins."""
+"""Workspaces: create, load the demo, rename, archive, delete, members; people and their
+rights for administrators."""
 
 from pathlib import Path
 
 import streamlit as st
 
-from cxcore import backup, demo, restore, reuse
-from cxcore import workspace as wsmod
+from cxcore import backup, restore, reuse
 from cxcore.accounts import ROLES, role_at_least
-from cxui import shell
+from cxui import shell, workspace_forms
 
 username = shell.require_user()
 shell.current_workspace_id(username)  # applies a switch asked for on the previous run
 shell.show_flash()
 acc = shell.accounts()
 is_admin = acc.is_admin(username)
+may_create = acc.may_create_workspaces(username)
 
 st.title("Workspaces")
-st.caption("One workspace per business or client engagement. Each is a separate SQLite file.")
+st.caption("One workspace per business or client engagement. Each keeps its own data apart "
+           "from the others, and can be handed over on its own.")
 
 mine = acc.list_workspaces(username, include_archived=True)
 if mine:
     st.dataframe(
-        [{"Workspace": w.name, "Your role": w.role, "Archived": "yes" if w.archived else ""}
-         for w in mine],
+        [{"Workspace": w.name, "Your role": w.role.capitalize(),
+          "Archived": "yes" if w.archived else ""} for w in mine],
         hide_index=True, width="stretch")
-else:
+elif may_create:
     st.info("You have no workspace yet. Create one below, or load the demo to look around.")
+else:
+    st.info("You are not in any workspace yet. Ask a workspace's owner to add you.")
 
 
 def copy_setup(source_id: int, target_id: int, parts: set[str]) -> dict[str, int]:
     """Copy ``parts`` of a workspace's set-up into another, both opened as this user."""
-    source = wsmod.open_session(acc, source_id, username)
-    try:
-        target = wsmod.open_session(acc, target_id, username)
-        try:
-            return reuse.copy_setup(source, target, parts)
-        finally:
-            target.close()
-    finally:
-        source.close()
+    return workspace_forms.copy_setup(acc, username, source_id, target_id, parts)
 
 
 def restore_from_backup(ws) -> None:
@@ -78,39 +74,13 @@ def restore_from_backup(ws) -> None:
                        f"kept as a snapshot ({shell.esc(Path(result['snapshot']).name)}).")
 
 
-new_col, demo_col = st.columns(2)
-with new_col, st.form("create_workspace", clear_on_submit=True):
-    st.subheader("New workspace")
-    name = st.text_input("Workspace name", max_chars=80, placeholder="e.g. Acme Dental (client)")
-    start_names = {w.id: w.name for w in mine}
-    start_from = st.selectbox(
-        "Start from", list(start_names), index=None, placeholder="Nothing (an empty workspace)",
-        format_func=lambda i: start_names[i],
-        help="Copies that workspace's interview guides, targets, finance settings and journey "
-             "maps (without ratings). Never its customers, responses, interviews or members.")
-    if st.form_submit_button("Create workspace", type="primary"):
-        info = shell.run_action(lambda: acc.create_workspace(name, by=username),
-                                success="Workspace created.")
-        if info and start_from is not None:
-            copied = shell.run_action(
-                lambda: copy_setup(start_from, info.id, set(reuse.REUSABLE)))
-            if copied is None:
-                st.warning("The workspace was created, but nothing was copied into it; use "
-                           "the Reuse tab below to try again.")
-            else:
-                st.toast(f"Copied {reuse.describe(copied)}.")
-                shell.switch_workspace(info.id)
-        elif info:
-            shell.switch_workspace(info.id)
-with demo_col:
-    st.subheader("Demo")
-    st.write("A fictional appliance shop with two years of customers, revenue, surveys, "
-             "interviews and a journey map, to see every page with real-looking data.")
-    if st.button("Load demo workspace", icon=":material/science:"):
-        with st.spinner("Building the demo business…"):
-            info = shell.run_action(lambda: demo.create_demo_workspace(acc, owner=username))
-        if info:
-            shell.switch_workspace(info.id)
+if may_create:
+    new_col, demo_col = st.columns(2)
+    with new_col:
+        workspace_forms.new_workspace_form(acc, username, mine)
+    with demo_col:
+        st.subheader("Demo")
+        workspace_forms.demo_button(acc, username)
 
 # Owners manage their workspaces; an administrator manages every workspace's members.
 owned = acc.list_all_workspaces(by=username) if is_admin else [
@@ -144,8 +114,10 @@ if owned:
             restore_from_backup(ws)
     with members_tab:
         members = acc.list_members(ws.id, by=username)
-        st.dataframe(members, hide_index=True, width="stretch",
-                     column_config={"added_at": "Added", "added_by": "Added by"})
+        st.dataframe([{"Username": m["username"], "Name": m["name"],
+                       "Role": m["role"].capitalize(), "Added by": shell.person(m["added_by"]),
+                       "Added": shell.when(m["added_at"])} for m in members],
+                     hide_index=True, width="stretch")
         with st.form("add_member", clear_on_submit=True):
             c1, c2 = st.columns([2, 1])
             member = c1.text_input("Username", help="The person needs an account first "
@@ -208,11 +180,13 @@ if owned:
 if is_admin:
     st.divider()
     st.header("People (administrator)")
-    st.dataframe(acc.list_users(), hide_index=True, width="stretch",
-                 column_config={"username": "Username", "name": "Name", "email": "Email",
-                                "is_admin": st.column_config.CheckboxColumn("Administrator"),
-                                "disabled": st.column_config.CheckboxColumn("Disabled"),
-                                "created_at": "Added"})
+    people = acc.list_users()
+    st.dataframe([{"Username": u["username"], "Name": u["name"], "Email": u["email"] or "",
+                   "Administrator": bool(u["is_admin"]),
+                   "May create workspaces": bool(u["is_admin"] or u["may_create_workspaces"]),
+                   "Disabled": bool(u["disabled"]), "Added": shell.when(u["created_at"])}
+                  for u in people],
+                 hide_index=True, width="stretch")
     with st.form("add_user", clear_on_submit=True):
         st.subheader("Add a person")
         c1, c2 = st.columns(2)
@@ -223,7 +197,50 @@ if is_admin:
                                        help="Share it privately; they can change it under "
                                             "Account.")
         make_admin = st.checkbox("Administrator")
+        allow_create = st.checkbox(
+            "May create workspaces", help="For consultants and colleagues. Leave it off for a "
+            "client's staff: they see the workspaces they are added to, and create none.")
         if st.form_submit_button("Add person"):
             shell.run_action(lambda: acc.create_user(
                 new_user, first_password, name=full_name, email=email, by=username,
-                is_admin=make_admin), success="Person added. Now add them to a workspace.")
+                is_admin=make_admin, may_create_workspaces=allow_create),
+                success="Person added. Now add them to a workspace.")
+    others = {u["username"]: u for u in people if u["username"] != username}
+    if others:
+        st.subheader("Change a person's rights")
+        who = st.selectbox("Person", list(others), index=None, placeholder="Choose…",
+                           key="rights_user",
+                           format_func=lambda n: f"{others[n]['name']} ({n})")
+        if who:
+            person = others[who]
+            with st.form("rights"):
+                admin_on = st.checkbox("Administrator", value=bool(person["is_admin"]))
+                create_on = st.checkbox("May create workspaces",
+                                        value=bool(person["may_create_workspaces"]))
+                if st.form_submit_button("Save rights"):
+                    def save_rights() -> None:
+                        acc.set_admin(who, admin_on, by=username)
+                        acc.set_may_create_workspaces(who, create_on, by=username)
+                    if shell.attempt(save_rights):
+                        shell.done(f"Rights of {who} saved.")
+            disable_col, delete_col = st.columns(2)
+            with disable_col:
+                if person["disabled"]:
+                    if st.button(f"Enable {who}", key="enable_user"):
+                        if shell.attempt(lambda: acc.set_disabled(who, False, by=username)):
+                            shell.done(f"{who} can sign in again.")
+                elif st.button(f"Disable {who}", key="disable_user",
+                               help="They cannot sign in, and are signed out at once. "
+                                    "Memberships and history are kept."):
+                    if shell.attempt(lambda: acc.set_disabled(who, True, by=username)):
+                        shell.done(f"{who} is disabled and signed out.")
+            with delete_col, st.form("delete_user", clear_on_submit=True):
+                st.caption("Deleting removes the account and its memberships; the history "
+                           "keeps the username. Not possible while they are a workspace's "
+                           "only owner.")
+                confirm_user = st.text_input("Type the username to delete the account")
+                if st.form_submit_button(f"Delete {who}"):
+                    if confirm_user.strip().lower() != who:
+                        st.error("Type the username exactly to delete the account.")
+                    elif shell.attempt(lambda: acc.delete_user(who, by=username)):
+                        shell.done(f"Account {who} deleted.")

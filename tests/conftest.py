@@ -31,10 +31,13 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def accounts(data_dir: Path) -> Accounts:
-    """Accounts with users owner (admin), editor and viewer, each with that role in 'Acme'."""
+    """Accounts with users owner (admin), editor (may create workspaces) and viewer, each with
+    that role in 'Acme'."""
     acc = Accounts.open(data_dir)
     acc.create_user("owner", PASSWORD, name="Olivia Owner")
-    acc.create_user("editor", PASSWORD, name="Eddie Editor", by="owner")
+    # The editor is a colleague who may create workspaces; the viewer is a client's staff member.
+    acc.create_user("editor", PASSWORD, name="Eddie Editor", by="owner",
+                    may_create_workspaces=True)
     acc.create_user("viewer", PASSWORD, name="Vera Viewer", by="owner")
     ws = acc.create_workspace("Acme", by="owner")
     acc.set_member(ws.id, "editor", "editor", by="owner")

@@ -131,7 +131,7 @@ def test_html_in_a_workspace_name_is_kept_as_text(accounts):
 
 
 def test_same_name_allowed_for_people_who_do_not_share_it(accounts):
-    accounts.create_user("zed", PASSWORD, by="owner")
+    accounts.create_user("zed", PASSWORD, by="owner", may_create_workspaces=True)
     info = accounts.create_workspace("Acme", by="zed")  # zed cannot see owner's Acme
     assert info.role == "owner"
     with pytest.raises(ValidationError):  # editor is in owner's Acme: would see two
@@ -205,7 +205,7 @@ def test_create_workspace_is_atomic(accounts, monkeypatch):
 
 
 def test_admin_lists_every_workspace_others_do_not(accounts):
-    accounts.create_user("zed", PASSWORD, by="owner")
+    accounts.create_user("zed", PASSWORD, by="owner", may_create_workspaces=True)
     accounts.create_workspace("Zed Co", by="zed")
     listed = {w.name: w.role for w in accounts.list_all_workspaces(by="owner")}
     assert listed == {"Acme": "owner", "Zed Co": None}

@@ -61,6 +61,13 @@ def test_owner_first_run_demo_every_page_and_sign_out(tmp_path):
         textbox(page, "Password").fill("a-long-password")
         textbox(page, "Repeat password").fill("a-long-password")
         page.get_by_role("button", name="Create owner account").click()
+        # Signed in at once, with a confirmation, on Start here.
+        page.get_by_text("Owner account olivia created").wait_for()
+        page.get_by_role("heading", name="Start here").wait_for()
+        wait_for_app(page)
+        screenshot(page, "app-00-start-here")
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("button", name="Sign in again").click()
         page.get_by_role("button", name="Sign in").wait_for()
         wait_for_app(page)
 

@@ -67,3 +67,57 @@ def test_group_chart_marks_below_with_colour_and_words(viewer_session, mapped): 
     assert data["phone"]["position"] == "below" and data["phone"]["note"] == "▼ below the rest"
     assert data["web"]["note"] == "▲ above the rest"
     assert spec["title"] == "NPS by channel"
+
+
+# ---- key driver charts --------------------------------------------------------------------------
+
+DRIVERS = [
+    {"label": "Speed", "weight_pct": 50.0, "low_pct": 44.0, "high_pct": 57.0, "rank": 1,
+     "rank_stability": 0.98, "quadrant": "fix first", "performance": 55.0},
+    {"label": "Staff", "weight_pct": 30.0, "low_pct": 25.0, "high_pct": 35.0, "rank": 2,
+     "rank_stability": 0.9, "quadrant": "keep up", "performance": 80.0},
+    {"label": "Price", "weight_pct": 15.0, "low_pct": 11.0, "high_pct": 19.0, "rank": 3,
+     "rank_stability": 0.8, "quadrant": "watch", "performance": 50.0},
+    {"label": "App", "weight_pct": 5.0, "low_pct": 3.0, "high_pct": 8.0, "rank": 4,
+     "rank_stability": 0.95, "quadrant": "less urgent", "performance": 75.0}]
+LINES = {"weight_pct": 25.0, "performance": 65.0}
+
+
+def test_weights_chart_has_bars_and_error_bars():
+    spec = charts.weights_chart(DRIVERS, "Likelihood to recommend").to_dict()
+    bars, whisker, text = _layers(spec)
+    assert bars["mark"]["type"] == "bar" and bars["encoding"]["x"]["field"] == "weight"
+    assert bars["encoding"]["y"]["sort"] == {"field": "rank", "order": "ascending"}
+    assert whisker["mark"]["type"] == "errorbar"
+    assert (whisker["encoding"]["x"]["field"], whisker["encoding"]["x2"]["field"]) == (
+        "low", "high")
+    rows = _data(spec, bars)
+    assert rows[0]["text"] == "50% (44-57)"
+    assert spec["title"] == "What explains likelihood to recommend"
+
+
+def test_quadrant_chart_names_the_quadrants_in_words_and_shapes():
+    spec = charts.quadrant_chart(DRIVERS, LINES).to_dict()
+    layers = _layers(spec)
+    points = next(layer for layer in layers if layer["mark"]["type"] == "point")
+    enc = points["encoding"]
+    assert enc["x"]["field"] == "weight" and enc["y"]["field"] == "performance"
+    assert enc["color"]["field"] == "quadrant" and enc["shape"]["field"] == "quadrant"
+    assert enc["color"]["scale"]["domain"] == ["fix first", "keep up", "watch", "less urgent"]
+    assert enc["color"]["scale"]["range"][0] == sc_charts.COLORS["red"]
+    rules = [layer for layer in layers if layer["mark"]["type"] == "rule"]
+    assert [r["encoding"].get("x", r["encoding"].get("y"))["field"] for r in rules] == [
+        "weight", "performance"]
+    assert _data(spec, rules[0])[0] == {"weight": 25.0, "performance": 65.0}
+    corner_text = [row["name"] for layer in layers if layer["mark"]["type"] == "text"
+                   and layer["encoding"]["text"]["field"] == "name"
+                   for row in _data(spec, layer)]
+    assert sorted(corner_text) == ["FIX FIRST", "KEEP UP", "LESS URGENT", "WATCH"]
+    # Fix first sits bottom right: important (right of the line) and low (below it).
+    fix = next(row for layer in layers if layer["mark"]["type"] == "text"
+               and layer["encoding"]["text"]["field"] == "name"
+               for row in _data(spec, layer) if row["name"] == "FIX FIRST")
+    assert fix["weight"] > LINES["weight_pct"] and fix["performance"] < LINES["performance"]
+    labels = next(layer for layer in layers if layer["mark"]["type"] == "text"
+                  and layer["encoding"]["text"]["field"] == "label")
+    assert [r["label"] for r in _data(spec, labels)] == ["Speed", "Staff", "Price", "App"]

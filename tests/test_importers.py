@@ -273,7 +273,10 @@ def test_auto_mapping_skips_columns_on_another_scale():
     assert "satisfaction" not in preview.mapping
     assert any("satisfaction" in note for note in preview.notes)
     forced = im.prepare_import("responses", data, mapping={"satisfaction": "csat"})
-    assert forced.valid_rows == 0 and forced.problem_count == 2
+    # A 0-10 column forced onto CSAT (1-5) is refused as a whole, with a hint (issue 9.5).
+    assert forced.valid_rows == 0 and forced.problem_count == 1
+    assert forced.problems[0].row is None
+    assert "holds 8 to 10, which does not fit CSAT (1-5)" in forced.problems[0].reason
 
 
 def test_default_date_for_undated_waves():
@@ -488,7 +491,7 @@ def test_progress_is_reported(editor_session, monkeypatch):
 
 def test_problem_list_is_capped(monkeypatch):
     monkeypatch.setattr(im, "MAX_PROBLEMS", 5)
-    data = b"date,enps\n" + b"2024-01-01,99\n" * 20
+    data = b"date,enps\n" + b"2024-01-01,lots\n" * 20
     preview = im.prepare_import("pulse", data)
     assert len(preview.problems) == 5 and preview.problem_count == 20
     assert "15 more problems" in preview.report()
@@ -508,6 +511,9 @@ def test_every_row_is_either_valid_or_reported(cells):
     except ValidationError:
         return  # e.g. every cell blank: no data rows
     bad_rows = {p.row for p in preview.problems}
+    if preview.file_problems:  # a refused column: no row is valid
+        assert preview.valid_rows == 0
+        return
     assert preview.valid_rows + len(bad_rows) == preview.total_rows
     assert preview.rows["nps"].between(0, 10).all()
 

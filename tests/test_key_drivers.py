@@ -289,3 +289,21 @@ def test_cli_text_label_outcome_and_errors(accounts, editor_session, capsys):
     code = cli.main(["drivers", "--workspace", "Acme", "--period", "1999"])
     out, _ = capsys.readouterr()
     assert code == 0 and "No analysis: no response in 1999" in out
+
+
+def test_default_outcome_and_segments(editor_session):
+    assert kd.default_outcome(editor_session) == "nps"  # nothing answered yet
+    db = editor_session.db
+    a = attributes.define_attribute(db, "gender", "Gender", kind="category",
+                                    categories=["female", "male"])
+    b = attributes.define_attribute(db, "satisfaction", "Satisfaction", kind="category",
+                                    categories=["satisfied", "neutral or dissatisfied"])
+    with db.atomic():
+        db["responses"].insert_all([{"id": 1, "date": "2026-01-01", "segment": "home"},
+                                    {"id": 2, "date": "2026-01-01", "segment": " "}])
+        attributes.write_values(db, [(1, {a: 0.0, b: 1.0}), (2, {a: 1.0, b: 0.0})])
+    assert kd.default_outcome(editor_session) == "satisfaction=satisfied"
+    assert kd.segment_names(editor_session) == ["(not set)", "home"]
+    with db.atomic():
+        db["responses"].insert({"id": 3, "date": "2026-01-02", "nps": 9})
+    assert kd.default_outcome(editor_session) == "nps"

@@ -29,9 +29,15 @@ LAYERS: list[tuple[str, set[str]]] = [
         "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.reuse",
         "cxcore.locale_settings", "cxcore.money", "cxcore.kda", "cxcore.key_drivers",
         "cxcore.upload_limits",
+        # voice of the customer
+        "cxcore.tags", "cxcore.comments", "cxcore.text_stats", "cxcore.followups",
+        "cxcore.customer_view", "cxcore.privacy", "cxcore.quotes",
+        # meetings
+        "cxcore.branding", "cxcore.meetings", "cxcore.compare",
     }),
     ("present", {"cxcore.scorecard_charts", "cxcore.driver_charts", "cxcore.journey_charts",
-                 "cxcore.interview_charts", "cxcore.report"}),
+                 "cxcore.interview_charts", "cxcore.report", "cxcore.report_pdf",
+                 "cxcore.report_pptx", "cxcore.report_model"}),
     ("registry", {"cxcore.schema", "cxcore.restore"}),
     ("demo", {"cxcore.demo", "cxcore.demo.*"}),
     ("cli", {"cxcore.cli", "cxcore.cli_*", "cxcore.__main__"}),

@@ -1,9 +1,7 @@
-"""AppTest of Home's Share section: the program report is prepared on request, then offered
-as a download."""
+"""AppTest of Home's Share section: the program report is one click away, as HTML, PDF or
+PPTX (the file is made when the button is pressed)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 PAGE = "pages/home.py"
 
@@ -12,24 +10,20 @@ def download_buttons(at):
     return list(at.get("download_button"))
 
 
-def test_report_is_prepared_only_when_asked(app_page, workspace):
+def test_report_downloads_are_one_click(app_page, workspace):
     at = app_page(PAGE, user="viewer")
     assert not at.exception
     assert "Share" in [s.value for s in at.subheader]
-    assert not download_buttons(at)
-    assert f"home_report_{workspace.id}" not in at.session_state
-    at.button(key="home_report_prepare").click()
-    at.run()
-    assert not at.exception
-    name, data = at.session_state[f"home_report_{workspace.id}"]
-    assert data.startswith(b"<!doctype html>")
-    assert b"Acme" in data
-    assert name == f"acme-cx-report-{date.today().isoformat()}.html"
-    buttons = download_buttons(at)
-    assert len(buttons) == 1
-    assert buttons[0].proto.label == "Download the program report (HTML)"
-    assert buttons[0].proto.url  # the prepared bytes (checked above) are served from here
-    # the prepared file stays on later runs, without preparing again
-    at.run()
-    assert not at.exception
-    assert len(download_buttons(at)) == 1
+    buttons = {b.proto.label: b.proto for b in download_buttons(at)}
+    assert list(buttons) == ["Report (HTML)", "Report (PDF)", "Slides (PPTX)"]
+    # one click: each button carries a deferred file, made when it is pressed
+    assert all(b.deferred_file_id for b in buttons.values())
+    assert at.session_state["home_report_paper"] == "A4"
+
+
+def test_the_deferred_files_are_the_reports(accounts, workspace):
+    from cxui import report_buttons
+
+    for fmt, magic in (("html", b"<!doctype html>"), ("pdf", b"%PDF"), ("pptx", b"PK")):
+        made = report_buttons._maker(workspace.id, "viewer", fmt, None, "Letter")()
+        assert made.startswith(magic), fmt

@@ -95,7 +95,14 @@ def test_file_level_problem_disables_import(app_page):
     at = with_file(app_page, data=b"nps\n9\n")
     assert not at.exception
     assert at.button(key="import_go").disabled
-    assert "give one date for the whole file" in at.dataframe[1].value["Problem"][0]
+    # The reason is shown where the problem is, with the setting that fixes it right there.
+    assert "give one date for the whole file" in at.error[0].value
+    assert "Whole file" in at.error[0].value
+    assert at.text_input(key="import_default_date")
+    at.text_input(key="import_default_date").input("2024-12-31").run()
+    assert not at.exception
+    assert not at.error and [m.value for m in at.metric] == ["1", "0"]
+    assert not at.button(key="import_go").disabled
     at.button(key="import_cancel").click()
     at.run()
     assert "import_source" not in at.session_state
@@ -138,3 +145,68 @@ def test_date_format_choice_is_in_words(app_page):
     choice.set_value("%m/%d/%Y").run()
     assert not at.exception
     assert at.session_state["import_preview"][1].rows["date"].tolist() == ["2024-03-04"]
+
+
+def test_kind_is_suggested_from_the_columns_not_defaulted(app_page):
+    at = app_page("pages/import_data.py", user="editor", run=False)
+    at.session_state["import_source"] = {"name": "crm.csv",
+                                         "data": b"Customer ID,Start date\nc1,2024-01-01\n"}
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="import_kind").value == "customers"
+    assert "Suggested from the file's columns" in at.caption[0].value
+    at = app_page("pages/import_data.py", user="editor", run=False)
+    at.session_state["import_source"] = {"name": "x.csv", "data": b"Colour,Size\nred,L\n"}
+    at.run()
+    assert at.selectbox(key="import_kind").value is None
+    assert "choose it above" in at.info[0].value
+    assert not [b for b in at.button if b.label.startswith("Import")]
+
+
+AIRLINE = (b",id,Class,Seat comfort,Checkin service,satisfaction\n"
+           b"0,101,Eco,3,0,satisfied\n1,102,Business,5,4,satisfied\n"
+           b"2,103,Eco,1,2,neutral or dissatisfied\n3,104,Eco,0,3,neutral or dissatisfied\n"
+           b"4,105,Business,4,5,satisfied\n")
+
+
+def test_survey_questions_are_confirmed_in_the_preview(app_page, accounts, workspace):
+    at = app_page("pages/import_data.py", user="editor", run=False)
+    at.session_state["import_source"] = {"name": "airline.csv", "data": AIRLINE}
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="import_kind").value == "responses"
+    # No date column: asked for right under the problem.
+    at.text_input(key="import_default_date").input("2024-12-31").run()
+    preview = at.session_state["import_preview"][1]
+    keys = [a.key for a in preview.attributes]
+    assert keys == ["class", "seat_comfort", "checkin_service", "satisfaction"]
+    prefix = next(k for k in at.session_state if str(k).startswith("q_"))[:15]
+    seat_scale = at.text_input(key=f"{prefix}scale_Seat comfort")
+    assert seat_scale.value == "0-5"
+    assert any("often means 'not applicable'" in c.value for c in at.caption)
+    # State the N/A code once for every rating question.
+    at.text_input(key="import_na_all").input("0").run()
+    assert not at.exception
+    preview = at.session_state["import_preview"][1]
+    seat = {a.key: a for a in preview.attributes}["seat_comfort"]
+    assert (seat.scale, seat.na_codes) == ((1.0, 5.0), ["0"])
+    assert at.text_input(key=f"{prefix}scale_Seat comfort").value == "1-5"
+    # Leave one question out, declare another's scale.
+    at.checkbox(key=f"{prefix}inc_Class").uncheck().run()
+    at.text_input(key=f"{prefix}scale_Checkin service").input("1-7").run()
+    assert not at.exception
+    preview = at.session_state["import_preview"][1]
+    found = {a.key: a for a in preview.attributes}
+    assert not found["class"].include and found["checkin_service"].scale == (1.0, 7.0)
+    at.button(key="import_go").click().run()
+    assert not at.exception
+    assert "Answers to 3 survey questions stored" in at.success[0].value
+    session = wsmod.open_session(accounts, workspace.id, "owner")
+    try:
+        defs = {r[0]: r[1:] for r in session.db.execute(
+            "select key, scale_min, scale_max from attributes")}
+        assert defs == {"seat_comfort": (1.0, 5.0), "checkin_service": (1.0, 7.0),
+                        "satisfaction": (0.0, 1.0)}
+        assert session.db.execute("select count(*) from response_attributes").fetchone()[0] == 5
+    finally:
+        session.close()

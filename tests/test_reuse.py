@@ -6,6 +6,7 @@ import pytest
 
 from cxcore import checklist, interviews, journeys, reuse, scorecard
 from cxcore import workspace as wsmod
+from cxcore.accounts import SYSTEM
 from cxcore.errors import PermissionDenied, ValidationError
 
 CUSTOMER_GUIDE = ["What did you want to get done?", "Where did it get hard?"]
@@ -69,7 +70,7 @@ def snapshot(session):
 
 def test_copies_the_setup_and_nothing_of_the_client(source, target):
     counts = reuse.copy_setup(source, target, set(reuse.REUSABLE))
-    assert counts == {"guides": 2, "targets": 5, "finance": 3, "journeys": 1}
+    assert counts == {"guides": 2, "targets": 5, "finance": 3, "journeys": 1, "branding": 0}
 
     assert interviews.guide(target, "customer") == CUSTOMER_GUIDE
     assert interviews.guide(target, "employee") == EMPLOYEE_GUIDE
@@ -136,7 +137,7 @@ def test_viewer_on_target_is_refused_with_nothing_written(accounts, source, targ
 
 
 def test_viewer_on_source_may_copy_from_it(accounts, source):
-    info = accounts.create_workspace("Viewer's own", by="viewer")
+    info = accounts.create_workspace("Viewer's own", by=SYSTEM, owner="viewer")
     mine = wsmod.open_session(accounts, info.id, "viewer")
     acme = wsmod.open_session(accounts, source.info.id, "viewer")
     assert reuse.copy_setup(acme, mine, {"guides", "journeys"}) == {"guides": 2, "journeys": 1}

@@ -33,13 +33,15 @@ def _free_name(accounts: Accounts, owner: str, wanted: str) -> str:
 
 
 def create_demo_workspace(accounts: Accounts, *, owner: str, name: str | None = None,
-                          seed: int | None = None, today: date = DEMO_TODAY) -> WorkspaceInfo:
-    """Create a new workspace owned by ``owner`` and fill it with the demo business.
+                          seed: int | None = None, today: date = DEMO_TODAY,
+                          by: str | None = None) -> WorkspaceInfo:
+    """Create a new workspace owned by ``owner`` and fill it with the demo business, as ``by``
+    (default ``owner``), who needs the right to create workspaces.
 
     The name defaults to :data:`DEMO_NAME` (with a number added if the owner already has one).
     """
     info = accounts.create_workspace(_free_name(accounts, owner, name or DEMO_NAME),
-                                     by=owner, owner=owner)
+                                     by=by or owner, owner=owner)
     session = workspace.open_session(accounts, info.id, owner)
     try:
         for module in DEMO_MODULES:
