@@ -160,7 +160,7 @@ CASES = [
      ["--encoding", "klingon-8"], "'klingon-8' is not a text encoding"),
     ("scores out of range", "responses", "s.csv",
      csv_lines("response_id,date,nps", "R1,2026-01-01,11", "R2,2026-01-02,-1"), [],
-     "is not a whole number from 0 to 10"),
+     "which does not fit NPS (0-10)"),
     ("dates that are not dates", "responses", "d.csv",
      csv_lines("response_id,date,nps", "R1,2026-02-30,9", "R2,yesterday,5"), [], "row 2"),
     ("responses of unknown customers", "responses", "u.csv",
