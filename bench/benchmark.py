@@ -462,14 +462,16 @@ def markdown(rows, info, args) -> str:
     return "\n".join(lines)
 
 
-def write_doc(text: str) -> None:
+def write_doc(text: str, small: bool) -> None:
+    """Replace the block between this size's markers (full and ``--small`` have their own)."""
+    begin, end = (BEGIN.replace(":", "-small:"), END.replace(":", "-small:")) if small else (
+        BEGIN, END)
     doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in doc and END in doc:
-        doc = doc[:doc.index(BEGIN)] + block + doc[doc.index(END) + len(END):]
+    block = f"{begin}\n{text}\n{end}"
+    if begin in doc and end in doc:
+        doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):]
     else:
-        doc = doc.rstrip("\n") + "\n\n## The app against its peers (bench/benchmark.py)\n\n" + \
-            block + "\n"
+        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
     DOC.write_text(doc)
 
 
@@ -490,7 +492,7 @@ def main() -> int:
     text = markdown(rows, info, args)
     print(text)
     if not args.no_doc:
-        write_doc(text)
+        write_doc(text, args.small)
     return 0
 
 

@@ -21,6 +21,7 @@ Conventions stored for the metrics: dates are ISO ``YYYY-MM-DD``; customer effor
 
 from __future__ import annotations
 
+import json
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable
@@ -46,6 +47,10 @@ MAX_PROBLEMS = 1000
 INSERT_CHUNK = 50_000
 IMPORT_CACHE_KIB = 131_072
 IGNORE = ""
+#: A snapshot customer file (tenure + churn flag, no end dates): ``preview.detected`` key and
+#: the workspace setting the scorecard reads ({"reference_date", "batch_id"}).
+SNAPSHOT_KEY = "snapshot reference date"
+SNAPSHOT_SETTING = "customer_snapshot"
 #: Whole cells that mean "no value" in exports from R, Excel, databases and pandas.
 MISSING_MARKERS = ("NA", "N/A", "n/a", "#N/A", "NULL", "null", "NaN", "nan", "None", "#NULL!")
 
@@ -986,6 +991,7 @@ class _Validator:
                 starts = months.map(by_months).astype("str")
                 out["start_date"] = (out["start_date"].fillna(starts) if "start_date" in out
                                      else starts)
+                snapshot = "churned" in out and "end_date" not in out
                 if "churned" in out:
                     ends = (out["end_date"] if "end_date" in out
                             else pd.Series(pd.NA, index=out.index, dtype="str"))
@@ -994,6 +1000,14 @@ class _Validator:
                 self.notes.append(f"Start dates were counted back from the reference date "
                                   f"{self.reference_date}; churned customers without an end date "
                                   f"are taken to have left on that date.")
+                if snapshot:
+                    # Tenure + churn flag, no end dates: a snapshot that sees only the customers
+                    # still there a month before the reference date (the scorecard reads this).
+                    self.detected[SNAPSHOT_KEY] = self.reference_date
+                    self.notes.append(
+                        "This looks like a snapshot (tenure and a churn flag, no end dates): "
+                        "churn is measured only for the month before the reference date, "
+                        "because customers who left earlier are not in the file.")
         if "churned" not in out:
             out["churned"] = 0
         if "end_date" in out:
@@ -1150,6 +1164,12 @@ def commit_import(session: WorkspaceSession, preview: ImportPreview, *,
                 inserted += conn.executemany(sql, _records(chunk, stored, batch_id)).rowcount
                 if progress:
                     progress(min(1.0, (start + len(chunk)) / total))
+            if inserted and preview.detected.get(SNAPSHOT_KEY):
+                conn.execute(
+                    "insert into settings (key, value) values (?, ?) on conflict(key) do update "
+                    "set value = excluded.value",
+                    [SNAPSHOT_SETTING, json.dumps({"reference_date": preview.detected[
+                        SNAPSHOT_KEY], "batch_id": batch_id})])
             if questions and inserted:
                 _store_answers(session, rows, questions, batch_id)
             if inserted:

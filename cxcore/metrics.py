@@ -261,6 +261,44 @@ def mean_change_is_meaningful(n1: int, total1: float, squares1: float,
     return None if test is None else test.p_value < alpha
 
 
+def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """Wilson score 95 % interval of a proportion k/n (0-1): centre (p + z²/2n) / (1 + z²/n),
+    half-width z sqrt(p(1 − p)/n + z²/4n²) / (1 + z²/n) (Wilson 1927, JASA 22:209-212).
+    ``None`` when n = 0."""
+    if n <= 0:
+        return None
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def newcombe_interval(k1: int, n1: int, k2: int, n2: int,
+                      z: float = Z95) -> tuple[float, float, float] | None:
+    """Difference of two independent proportions p1 − p2 (0-1) with Newcombe's hybrid score
+    95 % interval (Newcombe 1998, Statistics in Medicine 17:873-890, method 10):
+    low = d − sqrt((p1 − l1)² + (u2 − p2)²), high = d + sqrt((u1 − p1)² + (p2 − l2)²), with
+    (l, u) the Wilson intervals (:func:`wilson_interval`). ``None`` when a sample is empty."""
+    w1, w2 = wilson_interval(k1, n1, z), wilson_interval(k2, n2, z)
+    if w1 is None or w2 is None:
+        return None
+    p1, p2 = k1 / n1, k2 / n2
+    d = p1 - p2
+    low = d - math.sqrt((p1 - w1[0]) ** 2 + (w2[1] - p2) ** 2)
+    high = d + math.sqrt((w1[1] - p1) ** 2 + (p2 - w2[0]) ** 2)
+    return d, low, high
+
+
+def mean_interval_from_se(se: float, n: int, level: float = 0.95) -> float:
+    """The margin t_{1−α/2, n−1} × SE of a mean from n values (0 below 2 values)."""
+    from scipy import stats
+
+    if n < 2:
+        return 0.0
+    return float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
+
+
 def holm(p_values: dict[str, float]) -> dict[str, float]:
     """Holm's step-down adjusted p-values (Holm 1979, "A simple sequentially rejective
     multiple test procedure", Scandinavian Journal of Statistics 6:65-70): sort the m p-values

@@ -9,7 +9,8 @@ scripts, no external requests) that reads on a projector and prints on A4 (``@me
    before and whether that change is larger than the noise, its target and status
    (:func:`cxcore.scorecard.scorecard`, :func:`~cxcore.scorecard.compare`,
    :func:`~cxcore.scorecard.status`);
-4. the value of customers by NPS group (:func:`cxcore.scorecard.value_by_nps_group`);
+4. the value of customers by NPS group (:func:`cxcore.scorecard.value_by_nps_group`) and the
+   money story: revenue at risk, referral value, the business case (:mod:`cxcore.money`);
 5. each journey that is not archived: its map as inline SVG (:mod:`cxcore.journey_charts`), its
    green/yellow/red counts and its open actions with owner and due date, overdue ones flagged;
 6. recent key quotes from interviews (:func:`cxcore.interviews.quote_wall`);
@@ -30,7 +31,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from cxcore import checklist, journeys, locale_settings, scorecard
+from cxcore import checklist, journeys, locale_settings, money, scorecard
 from cxcore import interviews as iv
 from cxcore import journey_charts as jc
 from cxcore.errors import CXError
@@ -56,12 +57,9 @@ def e(value: Any) -> str:
 
 def default_period(session: WorkspaceSession) -> str:
     """The period the report shows when none is given: like the Scorecard page, the newest
-    quarter the data covers completely; else the newest quarter; ``all`` without dated data."""
-    options = scorecard.available_periods(session, "quarter")
-    last_day = scorecard.data_range(session)[1]
-    complete = [o for o in options
-                if last_day and scorecard.parse_period(o).end <= scorecard.next_day(last_day)]
-    return complete[0] if complete else (options[0] if options else "all")
+    quarter the data observes completely (:func:`cxcore.scorecard.default_period`: for a
+    snapshot customer file, the month its churn is observed in)."""
+    return scorecard.default_period(session, "quarter")
 
 
 def report_filename(session: WorkspaceSession, today: date | None = None) -> str:
@@ -196,6 +194,8 @@ def _scorecard_section(session: WorkspaceSession, period: str, card: dict,
                  scorecard.TESTS_NOTE]
     if words := scorecard.revenue_retention_words(card):
         footnotes.append(words)
+    if words := scorecard.clv_words(card, where):
+        footnotes.append(words)
     warn = "".join(f'<p class="note">{e(n)}</p>' for n in notes)
     return (f'<section id="scorecard"><h2>{title}</h2>{warn}'
             f'<div class="two">{"".join(columns)}</div>'
@@ -235,6 +235,33 @@ def _value_section(rows: list[dict], period: str, where: Any = None) -> str:
             '<p class="small">Each customer is placed in a group by their latest NPS answer in '
             f'{e(scorecard.period_words(period))}; revenue is net revenue in the period.</p>'
             '</section>')
+
+
+def _money_section(session: WorkspaceSession, period: str, where: Any = None,
+                   convert_pct: float = 10.0, cost: float | None = None) -> str:
+    """Revenue at risk, referral value and the business case (:mod:`cxcore.money`), in the
+    same sentences as the Scorecard page and the command line. The business case converts
+    ``convert_pct`` % of detractors into promoters; without a ``cost`` it shows the gains
+    only (ROI and payback need the programme's cost)."""
+    risk = money.revenue_at_risk(session, period)
+    referral = money.referral_value(session, period)
+    case = money.business_case(session, convert_pct=convert_pct, cost=cost or 0.0,
+                               period=period)
+    case_text = money.case_lines(case, where)
+    if cost is None:
+        case_text = [line for line in case_text
+                     if not line.startswith(("Return on", "Payback"))]
+
+    def items(lines: list[str]) -> str:
+        return "<ul>" + "".join(f"<li>{e(line)}</li>" for line in lines) + "</ul>"
+
+    return ('<section id="money"><h2>The money story</h2>'
+            f'<h3>Revenue at risk</h3>{items(money.risk_lines(risk, where))}'
+            f'<h3>Referral value</h3>{items(money.referral_lines(referral, where))}'
+            f'<h3>The business case</h3>{items(case_text)}'
+            '<p class="small">From the workspace’s own records for '
+            f'{e(scorecard.period_words(period))}: customers are grouped by their latest NPS '
+            'answer; intervals are 95 %. ' + e(risk["source"]) + '.</p></section>')
 
 
 def _svg(chart_svg: str) -> str:
@@ -537,6 +564,7 @@ def program_report_html(session: WorkspaceSession, *, period: str | None = None,
         _scorecard_section(session, per.label, card, before, compare_label),
         _drivers_section(session, per.label),
         _value_section(scorecard.value_by_nps_group(session, per.label), per.label, where),
+        _money_section(session, per.label, where),
         journeys_html,
         _quotes_section(session),
     ]

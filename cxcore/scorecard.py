@@ -367,7 +367,8 @@ def caveats(card: dict, period: str | Period, before: dict | None, compare_words
              min_n: int = m.SMALL_SAMPLE) -> list[tuple[str, str]]:
     """What to say before anyone reads the scorecard of ``period``: ("info" | "warning", text).
 
-    A period still in progress (the data ends before it does), an NPS from fewer than
+    A snapshot customer file's left-truncation (:func:`snapshot_words`), a period still in
+    progress (the data ends before it does), an NPS from fewer than
     ``min_n`` answers (the workspace's small-sample threshold) in this or the comparison
     period, and no
     comparison period at all (unless ``note_no_comparison`` is false: the page shows that
@@ -375,6 +376,8 @@ def caveats(card: dict, period: str | Period, before: dict | None, compare_words
     """
     per = parse_period(period)
     notes = []
+    if card.get("snapshot"):
+        notes.append(("info", snapshot_words(card["snapshot"], show_day)))
     if not per.is_all and card["data_last_date"] and (
             per.end > next_day(card["data_last_date"])):
         notes.append(("info", f"{per.label} is still in progress: the data ends on "
@@ -679,6 +682,131 @@ def _i(value: Any) -> int:
     return int(value or 0)
 
 
+# ---- snapshot customer files -------------------------------------------------------------------
+
+#: Written by :func:`cxcore.importers.commit_import` for a snapshot customer file.
+SNAPSHOT_SETTING = "customer_snapshot"
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    last = (_add_months(date(year, month, 1), 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def customer_snapshot(session: WorkspaceSession) -> dict[str, Any] | None:
+    """The snapshot the workspace's customers come from, or None (dated customer records).
+
+    A snapshot customer file has tenure and a churn flag but no end dates (like IBM's telco
+    sample: "left within the last month"). It only holds customers who were still there a
+    month before its reference date R: whoever left earlier is missing (the data is
+    left-truncated). So churn is observed in one window only, the month up to R:
+    ``window_start`` = R − 1 month + 1 day to ``window_end`` = R + 1 day (exclusive).
+    ``default_period`` is the calendar month that contains R, whose churn base (customers who
+    started before the month) and churners (end date R) are exactly that window's.
+    None when the snapshot's import was undone."""
+    stored = session.setting(SNAPSHOT_SETTING)
+    if not isinstance(stored, dict) or not stored.get("reference_date"):
+        return None
+    batch = session.db.execute("select undone_at from import_batches where id = ?",
+                               [stored.get("batch_id")]).fetchone()
+    if batch is None or batch[0]:
+        return None
+    ref = date.fromisoformat(str(stored["reference_date"])[:10])
+    start = _months_before(ref, 1) + timedelta(days=1)
+    return {"reference_date": ref.isoformat(), "window_start": start.isoformat(),
+            "window_end": (ref + timedelta(days=1)).isoformat(),
+            "default_period": f"{ref.year:04d}-{ref.month:02d}"}
+
+
+def churn_observed(period: Period, snapshot: dict[str, Any] | None) -> bool:
+    """Whether a snapshot lets ``period`` show churn: the period starts within the snapshot's
+    window and contains its reference date. Always True without a snapshot."""
+    if snapshot is None:
+        return True
+    if period.is_all:
+        return False
+    return (snapshot["window_start"] <= period.start <= snapshot["reference_date"]  # type: ignore[operator]
+            < period.end)  # type: ignore[operator]
+
+
+def snapshot_words(snapshot: dict[str, Any], show_day: Any = str) -> str:
+    """Left-truncation in plain words, for the page and the report."""
+    ref = show_day(snapshot["reference_date"])
+    return (f"Your customer list is a snapshot taken on {ref}: it holds the customers who were "
+            f"still customers a month before that day, and whether they left in that last "
+            f"month. Customers who left earlier are not in the file at all, so churn can only "
+            f"be measured for that last month ({snapshot['default_period']}); earlier periods "
+            f"show churn as not observed, not as 0 %. Lifetime values use that month's churn.")
+
+
+def default_period(session: WorkspaceSession, grain: str = "quarter") -> str:
+    """The period the scorecard opens on: the newest period of ``grain`` the data observes
+    completely (a period in progress would show half a quarter's revenue against a whole
+    one); for a snapshot customer file, the month its churn is observed in
+    (:func:`customer_snapshot`); the newest period when none is complete; ``all`` without
+    dated data."""
+    snapshot = customer_snapshot(session)
+    if snapshot is not None:
+        return snapshot["default_period"]
+    if grain == "all":
+        return "all"
+    options = available_periods(session, grain)
+    last_day = data_range(session)[1]
+    complete = [o for o in options
+                if last_day and parse_period(o).end <= next_day(last_day)]
+    return complete[0] if complete else (options[0] if options else "all")
+
+
+def _apply_snapshot(out: dict[str, Any], session: WorkspaceSession, per: Period,
+                    as_of_end: str, segment: str | None, channel: str | None,
+                    finance: dict[str, float]) -> None:
+    """Churn only where the snapshot observes it; CLV from the snapshot window's churn."""
+    snapshot = customer_snapshot(session)
+    out["snapshot"] = None
+    if snapshot is None:
+        return
+    observed = churn_observed(per, snapshot)
+    out["snapshot"] = {**snapshot, "churn_observed": observed}
+    window = parse_period(f"{snapshot['window_start']}..{snapshot['reference_date']}")
+    cust = _row(session.db, *_customer_sql(window, as_of_end, segment, channel))
+    base, churned = _i(cust.get("churn_base")), _i(cust.get("churned"))
+    monthly = m.churn_rate_pct(churned, base)  # the window is one month long
+    out["monthly_churn_pct"] = monthly
+    out["clv_churn_source"] = "snapshot"
+    if not observed:
+        out.update(churn_base=None, churned=None, churn_rate_pct=None,
+                   retention_rate_pct=None)
+    rate = None if monthly is None else monthly / 100.0
+    rpc = out.get("monthly_revenue_per_customer")
+    out["clv"] = m.clv_simple(rpc, rate, finance["gross_margin_pct"] / 100.0,
+                              12 * finance["clv_horizon_years"])
+    out["clv_discounted"] = m.clv_discounted(rpc, rate, finance["gross_margin_pct"] / 100.0,
+                                             finance["annual_discount_rate_pct"] / 100.0,
+                                             12 * finance["clv_horizon_years"])
+
+
+def clv_words(card: dict[str, Any], where: Any = None) -> str | None:
+    """The assumptions behind the card's lifetime values, in one or two sentences (None
+    without a CLV)."""
+    if card.get("clv") is None:
+        return None
+    inputs = card.get("clv_inputs") or {}
+    churn = loc.format_pct(card.get("monthly_churn_pct"), 2, where)
+    source = ("measured in the snapshot's last month" if card.get("clv_churn_source") ==
+              "snapshot" else "churn events per customer-month in the period")
+    margin = inputs.get("gross_margin_pct", 100.0)
+    what = "revenue (gross margin 100 %)" if margin >= 100 else (
+        f"gross margin ({loc.format_pct(margin, 0, where)} of revenue)")
+    return (f"Lifetime value counts {what}: "
+            f"{loc.format_money(card.get('monthly_revenue_per_customer'), where)} a month per "
+            f"customer, kept each month with a monthly churn of {churn} ({source}), for at most "
+            f"{loc.format_number(inputs.get('clv_horizon_years', 5), 1, where)} years; the "
+            f"discounted value also discounts at "
+            f"{loc.format_pct(inputs.get('annual_discount_rate_pct'), 0, where)} a year.")
+
+
 def scorecard(session: WorkspaceSession, period: str | Period = "all", *,
               segment: str | None = None, channel: str | None = None) -> dict[str, Any]:
     """The scorecard of ``period`` (optionally for one segment or channel).
@@ -704,8 +832,12 @@ def scorecard(session: WorkspaceSession, period: str | Period = "all", *,
     out: dict[str, Any] = {"period": per.label, "period_start": per.start,
                            "period_end": per.end, "segment": segment, "channel": channel,
                            "data_last_date": hi}
+    finance = finance_settings(session)
     out.update(_soft_metrics(resp, pulse))
-    out.update(_hard_metrics(cust, rev, per, windows, finance_settings(session)))
+    out.update(_hard_metrics(cust, rev, per, windows, finance))
+    out["clv_churn_source"] = "period"
+    out["clv_inputs"] = dict(finance)
+    _apply_snapshot(out, session, per, as_of_end, segment, channel, finance)
     return out
 
 
@@ -1016,7 +1148,13 @@ def monthly_trend(session: WorkspaceSession, period: str | Period = "all", *,
              "nps_high": None, "csat_pct": None, "csat_n": 0, "ces_mean": None,
              "promoters_pct": None, "detractors_pct": None, "revenue": None,
              "churn_base": 0, "churned": 0, "churn_rate_pct": None}
-    return [{"month": month, **empty, **months[month]} for month in sorted(months)]
+    rows = [{"month": month, **empty, **months[month]} for month in sorted(months)]
+    snapshot = customer_snapshot(session)
+    if snapshot is not None:  # a snapshot sees churn in its last month only
+        for row in rows:
+            if not churn_observed(parse_period(row["month"]), snapshot):
+                row.update(churn_base=None, churned=None, churn_rate_pct=None)
+    return rows
 
 
 def breakdown(session: WorkspaceSession, by: str, period: str | Period = "all"
@@ -1056,6 +1194,9 @@ def breakdown(session: WorkspaceSession, by: str, period: str | Period = "all"
              "nps_high": None, "csat_pct": None, "ces_mean": None, "customers": 0,
              "churn_rate_pct": None, "retention_rate_pct": None}
     rows = [{by: key, **empty, **value} for key, value in groups.items()]
+    if not churn_observed(per, customer_snapshot(session)):
+        for row in rows:
+            row.update(churn_rate_pct=None, retention_rate_pct=None)
     return sorted(rows, key=lambda r: (-r["responses"], -r["customers"], str(r[by])))
 
 
@@ -1106,8 +1247,8 @@ def cohort_retention(session: WorkspaceSession, max_cohorts: int = 24) -> list[d
     (their leaving month is unknown). Rows: cohort, offset, cohort_size, retained, retained_pct.
     """
     _, hi = data_range(session)
-    if hi is None:
-        return []
+    if hi is None or customer_snapshot(session) is not None:
+        return []  # a snapshot has lost everyone who left before its last month
     last = date.fromisoformat(hi)
     last_index = last.year * 12 + last.month - 1
     index = "(cast(substr({0}, 1, 4) as integer) * 12 + cast(substr({0}, 6, 2) as integer) - 1)"

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from cxcore import export
+from cxcore import export, money
 from cxcore import locale_settings as loc
 from cxcore import scorecard as sc
 from cxcore import scorecard_charts as charts
@@ -41,6 +41,21 @@ def cached_value(_session, key, period: str) -> list[dict]:
     return sc.value_by_nps_group(_session, period)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_risk(_session, key, period: str) -> dict:
+    return money.revenue_at_risk(_session, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_referral(_session, key, period: str) -> dict:
+    return money.referral_value(_session, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_case(_session, key, period: str, convert: float, to: str, cost: float) -> dict:
+    return money.business_case(_session, convert_pct=convert, cost=cost, to=to, period=period)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def cached_cohorts(_session, key) -> list[dict]:
     return sc.cohort_retention(_session)
@@ -56,14 +71,27 @@ def cached_periods(_session, key, grain: str) -> list[str]:
     return sc.available_periods(_session, grain)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_default_period(_session, key, grain: str) -> str:
+    return sc.default_period(_session, grain)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_snapshot(_session, key) -> dict | None:
+    return sc.customer_snapshot(_session)
+
+
 st.title("Scorecard")
 st.caption(f"{session.info.name}: customer scores next to the money, with the noise shown.")
 
 # ---- period pickers ----
 grains = {"Quarter": "quarter", "Month": "month", "Year": "year", "All data": "all"}
 top = st.columns(5)
+SNAPSHOT = cached_snapshot(session, KEY)
+# A snapshot customer file observes churn in one month only: open on that month.
 grain_label = shell.url_select("Period type", list(grains), key="sc_grain", param="grain",
-                               container=top[0], to_text=grains.get)
+                               container=top[0], to_text=grains.get,
+                               index=1 if SNAPSHOT else 0)
 grain = grains[grain_label]
 if grain == "all":
     period, options = "all", ["all"]
@@ -73,12 +101,10 @@ else:
     options = cached_periods(session, KEY, grain)
     if not options:
         options = ["all"]
-    # Default to the newest period the data covers completely; a period in progress would
-    # show half a quarter's revenue against a whole one.
-    last_day = cached_range(session, KEY)[1]
-    complete = [i for i, o in enumerate(options) if o != "all" and last_day
-                and sc.parse_period(o).end <= sc.next_day(last_day)]
-    period = shell.url_select("Period", options, index=complete[0] if complete else 0,
+    # The newest period the data observes completely (sc.default_period says why).
+    default = cached_default_period(session, KEY, grain)
+    period = shell.url_select("Period", options,
+                              index=options.index(default) if default in options else 0,
                               key=f"sc_period_{grain}", param="period", container=top[1])
 previous = sc.previous_period(sc.parse_period(period))
 compare_options = ["(none)"] + ([previous.label] if previous else []) + [
@@ -196,6 +222,8 @@ notes = ["Customer effort is on 1-7 where 7 = very easy (higher is better).",
          "A grey change is not shown to be larger than the noise.", sc.TESTS_NOTE]
 if has_hard and (words := sc.revenue_retention_words(card)):
     notes.append(words)
+if has_hard and (words := sc.clv_words(card, WHERE)):
+    notes.append(shell.esc(words))  # escaped: "$" would start LaTeX in markdown
 st.caption(" ".join(notes))  # our own sentences: no user text in them
 
 # ---- the link: value by NPS group ----
@@ -223,6 +251,69 @@ if value_rows:
 else:
     st.info("No survey answers are linked to customers in this period, so the value of "
             "promoters and detractors can't be shown yet.")
+
+# ---- the money story ----
+st.header("The money story")
+st.caption("From your own records: what unhappy customers put at risk, what promoters bring by "
+           "referral, and what moving detractors would be worth. Every figure comes with its "
+           "95 % interval.")
+
+
+def bullet_lines(lines: list[str]) -> None:
+    """Our own sentences as a list; escaped because amounts contain "$" (LaTeX in markdown)."""
+    st.markdown("\n".join(f"- {shell.esc(line)}" for line in lines))
+
+
+risk = cached_risk(session, KEY, period)
+referral = cached_referral(session, KEY, period)
+m1, m2 = st.columns(2)
+with m1:
+    st.subheader("Revenue at risk")
+    bullet_lines(money.risk_lines(risk, WHERE))
+    if risk["rows"] and not risk["missing"]:
+        st.caption(shell.esc(f"Source: {risk['source']}."))
+with m2:
+    st.subheader("Referral value")
+    bullet_lines(money.referral_lines(referral, WHERE))
+    if not referral["missing"]:
+        st.caption(shell.esc(f"Source: {referral['source']}."))
+
+st.subheader("Business case")
+b1, b2, b3 = st.columns(3)
+convert = b1.number_input("Share of detractors who change (%)", 1.0, 100.0, 10.0, step=1.0,
+                          key="bc_convert")
+to_group = b2.selectbox("They become", ["promoter", "passive"], key="bc_to",
+                        format_func=lambda g: g.capitalize() + "s")
+cost = b3.number_input(f"Programme cost ({WHERE.currency})", 0.0, 1e12, 5000.0, step=500.0,
+                       key="bc_cost")
+case = cached_case(session, KEY, period, float(convert), to_group, float(cost))
+if case["missing"]:
+    st.info(shell.esc(money.case_lines(case, WHERE)[0]))
+else:
+    labels = {"retained_revenue": "Kept revenue", "spend_difference": "Higher spend",
+              "referral_value": "Referrals", "extra_revenue": "Extra revenue a year",
+              "extra_margin": "Extra gross margin a year"}
+    k1, k2, k3 = st.columns(3)
+    fig = case["figures"]
+    k1.metric("Extra gross margin a year", loc.format_money(fig["extra_margin"].value, WHERE),
+              help="Extra revenue a year × the gross margin (Scorecard settings).")
+    k2.metric("Return in the first year",
+              "—" if fig["roi"].value is None else loc.format_pct(100 * fig["roi"].value, 0,
+                                                                   WHERE),
+              help="(extra margin − cost) / cost.")
+    k3.metric("Payback", "never" if fig["payback_months"].value is None else
+              f"{loc.format_number(fig['payback_months'].value, 1, WHERE)} months",
+              help="Programme cost / extra margin a month.")
+    st.dataframe(pd.DataFrame([{
+        "Figure": label, "Estimate": loc.format_money(fig[key].value, WHERE),
+        "95 % CI": (f"{loc.format_money(fig[key].low, WHERE)} to "
+                    f"{loc.format_money(fig[key].high, WHERE)}"),
+        "Source": case["sources"].get(key, "sum of the above")} for key, label in labels.items()]),
+        hide_index=True, width="stretch", key="bc_table")
+    bullet_lines(money.case_lines(case, WHERE)[-2:])
+    st.caption(f"Intervals: {case['draws']:,} simulated draws of the measured retention, revenue "
+               "and referral rates (fixed seed, so the report and the command line print the "
+               "same).")
 
 # ---- trends ----
 st.header("Trends")
@@ -252,7 +343,9 @@ with tab_cohorts:
     if cohorts:
         st.altair_chart(charts.cohort_chart(cohorts), width="stretch")
     else:
-        st.info("No customers with start dates yet.")
+        st.info("Cohorts can't be shown for a snapshot customer list: everyone who left "
+                "before its last month is missing from it, so every cohort would look as if "
+                "nobody had left." if SNAPSHOT else "No customers with start dates yet.")
 
 # ---- breakdowns ----
 st.header("Breakdowns")
