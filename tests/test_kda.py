@@ -152,3 +152,37 @@ def test_invariants(data, scale, shift, which) -> None:
     assert w3 == pytest.approx(w, abs=1e-8)
     phi = kda.shapley(r)
     assert phi.sum() == pytest.approx(w.sum(), abs=1e-8)
+
+
+def test_views_equal_the_weights_of_each_subset() -> None:
+    rng = np.random.default_rng(13)
+    x = rng.normal(size=(900, 3))
+    y = x @ np.array([1.0, 0.4, 0.2]) + rng.normal(size=900)
+    cells = rng.integers(0, 4, size=900)
+    views = [np.array([True, True, True, True]), np.array([True, False, False, False]),
+             np.array([False, True, True, True])]
+    out = kda.analyse_views(x, y, cells, views, draws=60)
+    for view, res in zip(views, out, strict=True):
+        mask = view[cells]
+        direct = kda.relative_weights(kda.correlation(np.column_stack([x[mask], y[mask]])))
+        assert res.n == mask.sum()
+        assert res.r2 == pytest.approx(direct.sum())
+        assert res.pct == pytest.approx(100 * direct / direct.sum())
+        assert all(res.low_pct <= res.pct + 1e-9) and all(res.pct <= res.high_pct + 1e-9)
+        assert res.boot_pct.shape == (60, 3)
+    diff, low, high = kda.share_difference(out[1], out[2])
+    assert diff == pytest.approx(out[1].pct - out[2].pct)
+    assert all(low <= high)
+
+
+def test_kruskal_wallis_from_counts_matches_scipy() -> None:
+    from scipy import stats
+
+    rng = np.random.default_rng(17)
+    groups = rng.choice(["web", "phone", "store"], size=700)
+    values = np.clip(np.round(3 + rng.normal(size=700) - 0.3 * (groups == "phone")), 1, 5)
+    h, p = kda.kruskal_wallis(values, groups)
+    ref = stats.kruskal(*(values[groups == g] for g in ("web", "phone", "store")))
+    assert h == pytest.approx(ref.statistic) and p == pytest.approx(ref.pvalue)
+    assert kda.kruskal_wallis(np.full(10, 3.0), np.array(["a", "b"] * 5)) == (0.0, 1.0)
+    assert kda.kruskal_wallis(values, np.full(700, "web")) is None
