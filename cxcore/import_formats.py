@@ -84,6 +84,18 @@ def _share(text: str, script: re.Pattern) -> float:
     return len(script.findall(text)) / wide if wide else 0.0
 
 
+def _western(text: str) -> bool:
+    """True when ``text`` reads like a Western European language: its non-ASCII characters are
+    mostly single accented letters between ASCII ones ("déçu", "Müller"). Text of another
+    encoding read as Windows-1252 comes out in long runs of non-ASCII characters instead
+    (Cyrillic, Central European, Chinese, Japanese)."""
+    runs = re.findall(r"[^\x00-\x7f]+", text)
+    wide = sum(len(r) for r in runs)
+    if not wide:
+        return True
+    return sum(len(r) for r in runs if len(r) >= 3) < 0.25 * wide
+
+
 def _decodes(data: bytes, encoding: str) -> bool:
     try:
         data.decode(encoding)
@@ -110,6 +122,8 @@ def detect_encoding(data: bytes) -> str:
     sample = data[:SAMPLE_BYTES]
     if len(data) > SAMPLE_BYTES and b"\n" in sample:
         sample = sample[:sample.rindex(b"\n")]  # no character cut in half
+    if _decodes(sample, "cp1252") and _western(sample.decode("cp1252")):
+        return "cp1252"
     from charset_normalizer import from_bytes
 
     results = list(from_bytes(sample, cp_isolation=FALLBACK_ENCODINGS))
