@@ -24,6 +24,8 @@ SECTIONS: dict[str, list[PageSpec]] = {
         PageSpec("pages/interviews.py", "Interview log", ":material/forum:", "viewer"),
         PageSpec("pages/journeys.py", "Journey health", ":material/route:", "viewer"),
         PageSpec("pages/actions.py", "Actions", ":material/task_alt:", "viewer"),
+        PageSpec("pages/meetings.py", "Meetings", ":material/event:", "viewer"),
+        PageSpec("pages/present.py", "Present", ":material/slideshow:", "viewer"),
     ],
     "Measure": [
         PageSpec("pages/scorecard.py", "Scorecard", ":material/monitoring:", "viewer"),
@@ -35,6 +37,8 @@ SECTIONS: dict[str, list[PageSpec]] = {
     ],
     "Settings": [
         PageSpec("pages/workspaces.py", "Workspaces", ":material/folder:", None),
+        PageSpec("pages/compare.py", "Compare clients", ":material/leaderboard:", "viewer"),
+        PageSpec("pages/branding.py", "Branding", ":material/palette:", "viewer"),
         PageSpec("pages/activity.py", "Activity", ":material/history:", "owner"),
         PageSpec("pages/account.py", "Account", ":material/person:", None),
     ],
