@@ -47,6 +47,7 @@ COMMAND_MODULES: list[str] = [
     "cxcore.cli_program",
     "cxcore.cli_money",
     "cxcore.cli_drivers",
+    "cxcore.cli_compare",
     "cxcore.cli_accounts",
 ]
 

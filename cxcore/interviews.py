@@ -461,7 +461,8 @@ def quote_wall(session: WorkspaceSession, tag: str | None = None,
                kind: str | None = None) -> list[dict[str, Any]]:
     """Every key quote (one per line of an interview's key quotes), newest interview first.
 
-    Each item: quote, interview_id, date, kind, interviewee, role_segment, sentiment, tags.
+    Each item: quote, interview_id, date, kind, interviewee, role_segment, sentiment, tags,
+    journey_id, journey_step_id, journey_step_name, customer_id.
     """
     out = []
     for item in list_interviews(session, tag=tag, kind=kind):
@@ -471,7 +472,11 @@ def quote_wall(session: WorkspaceSession, tag: str | None = None,
                 out.append({"quote": quote, "interview_id": item["id"], "date": item["date"],
                             "kind": item["kind"], "interviewee": item["interviewee"],
                             "role_segment": item["role_segment"],
-                            "sentiment": item["sentiment"], "tags": item["tags"]})
+                            "sentiment": item["sentiment"], "tags": item["tags"],
+                            "journey_id": item["journey_id"],
+                            "journey_step_id": item["journey_step_id"],
+                            "journey_step_name": item["journey_step_name"],
+                            "customer_id": item["customer_id"]})
     return out
 
 
