@@ -11,11 +11,19 @@ import streamlit as st
 from cxui import shell
 
 st.set_page_config(page_title="CX program dashboard", page_icon=":material/favorite:",
-                   layout="wide")
+                   layout="wide",
+                   initial_sidebar_state="expanded" if shell.presentation_ended() else "auto")
 
 username = shell.require_user()
 acc = shell.accounts()
 user = acc.get_user(username)
+
+if shell.presenting():  # the slide view: that page alone, no navigation, nothing in the sidebar
+    st.set_page_config(initial_sidebar_state="collapsed")
+    shell.keep_workspace_choice()
+    st.navigation([st.Page("pages/present.py", title="Present", icon=":material/slideshow:")],
+                  position="hidden").run()
+    st.stop()
 
 with st.sidebar:
     workspace = shell.workspace_picker(username)

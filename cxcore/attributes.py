@@ -182,3 +182,23 @@ def link_to_step(session: Any, attribute_id: int, step_id: int | None) -> None:
     with session.db.atomic():
         link_step(session.db, attribute_id, step_id)
     session.log("link_step", "attribute", attribute_id, {"step_id": step_id})
+
+
+def overview(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every survey question with how many answers it has and the journey step it is linked to
+    ("Journey / Step"), for the settings table of the import page."""
+    steps = step_choices(db)
+    listed = list_attributes(db)
+    if not listed:
+        return []
+    counts = db.execute("select " + ", ".join(f"count({a['column']})" for a in listed)
+                        + " from response_attributes").fetchone()  # one pass for all
+    return [{**attr, "answers": int(n), "step": steps.get(attr["step_id"], "")}
+            for attr, n in zip(listed, counts, strict=True)]
+
+
+def step_choices(db: sqlite_utils.Database) -> dict[int, str]:
+    """Journey step id -> "Journey / Step", in journey and step order, for linking questions."""
+    return {sid: f"{journey} / {step}" for sid, journey, step in db.execute(
+        "select s.id, j.name, s.name from journey_steps s join journeys j on j.id = s.journey_id "
+        "order by j.id, s.position")}

@@ -47,6 +47,7 @@ COMMAND_MODULES: list[str] = [
     "cxcore.cli_program",
     "cxcore.cli_money",
     "cxcore.cli_drivers",
+    "cxcore.cli_compare",
     "cxcore.cli_accounts",
 ]
 
@@ -315,8 +316,8 @@ def build_parser(command: object = ALL) -> argparse.ArgumentParser:
                            "structure from one workspace into another (never client data)")
     copy.add_argument("source", help="workspace to copy from (name or id)")
     copy.add_argument("target", help="workspace to copy into (name or id)")
-    copy.add_argument("--parts", help="comma-separated, from guides,targets,finance,journeys,"
-                                      "branding (default: all)")
+    copy.add_argument("--parts", help="comma-separated, from guides,targets,finance,tag_rules,"
+                                      "journeys,branding (default: all)")
     copy.add_argument("--as", dest="as_user", metavar="USER",
                       help="act as this user (default: the administrator, with owner rights)")
     copy.set_defaults(func=cmd_workspace_copy_setup)

@@ -4,6 +4,9 @@ and one customer's record (view, export, erasure).
 ``comments --workspace W [--search Q] [--group G] [--tag T] ... [--json]`` prints one page of
 comments (``{"total": N, "comments": [...]}`` with ``--json``); ``--add-tag TAG`` tags every
 comment matching the filters. ``tag-rules list|add|delete`` edit the automatic tagging rules.
+``follow-ups list|update|stats`` work the follow-up inbox. ``customer ID`` prints one
+customer's record and timeline; ``--export --out DIR`` writes it as JSON and CSV (owners),
+``--erase`` erases them for good (owners; asks for the id again, or takes ``--confirm ID``).
 Commands act as the server's operator (owner rights) unless ``--as USER`` names a member,
 whose role is then checked like in the app.
 """
@@ -14,9 +17,10 @@ import argparse
 import json
 from typing import Any
 
-from cxcore import comments
+from cxcore import comments, customer_view, followups, privacy
 from cxcore.accounts import Accounts
 from cxcore.cli import open_workspace_session
+from cxcore.errors import Problem, ValidationError
 
 
 def _print_json(value: Any) -> None:
@@ -79,6 +83,93 @@ def cmd_rules(args: argparse.Namespace, accounts: Accounts) -> int:
         session.close()
 
 
+def cmd_follow_ups(args: argparse.Namespace, accounts: Accounts) -> int:
+    """List, update or summarise follow-ups."""
+    session = open_workspace_session(accounts, args.workspace, args.as_user)
+    try:
+        if args.fu_command == "update":
+            changes = {k: v for k, v in (("owner", args.owner), ("status", args.status),
+                                         ("note", args.note), ("due_date", args.due),
+                                         ("action_id", args.action)) if v is not None}
+            result = followups.update_follow_up(session, args.response_id, **changes)
+            if args.json:
+                _print_json(result)
+            else:
+                print(f"Follow-up of response {args.response_id}: {result['status']}"
+                      + (f", owner {result['owner']}" if result["owner"] else "")
+                      + (f", due {result['due_date']}" if result["due_date"] else "") + ".")
+        elif args.fu_command == "stats":
+            stats = followups.follow_up_stats(session, args.period)
+            if args.json:
+                _print_json(stats)
+            else:
+                rate = "-" if stats["rate_pct"] is None else f"{stats['rate_pct']:.1f} %"
+                days = ("-" if stats["median_days_to_close"] is None
+                        else f"{stats['median_days_to_close']:g} days")
+                print(f"Flagged {stats['flagged']}, followed up {stats['followed']} ({rate}), "
+                      f"resolved {stats['resolved']}, median time to close {days}; open now "
+                      f"{stats['open']}, overdue {stats['overdue']}.")
+        else:
+            box = followups.inbox(session, status=args.status, owner=args.owner,
+                                  period=args.period, overdue=args.overdue, limit=args.limit,
+                                  offset=args.offset)
+            if args.json:
+                _print_json(box)
+                return 0
+            print(f"{box['total']} follow-up{'s' if box['total'] != 1 else ''}")
+            for f in box["follow_ups"]:
+                print(f"{f['response_id']}\t{f['date']}\tNPS {f['nps']}\t{f['status']}\t"
+                      f"{f['owner'] or '-'}\t{f['due_date'] or ''}\t{f['customer_id'] or ''}")
+        return 0
+    finally:
+        session.close()
+
+
+def cmd_customer(args: argparse.Namespace, accounts: Accounts) -> int:
+    """Show, export or erase one customer."""
+    session = open_workspace_session(accounts, args.workspace, args.as_user)
+    try:
+        if args.erase:
+            confirm = args.confirm
+            if confirm is None:
+                import sys
+
+                if not sys.stdin.isatty():
+                    raise ValidationError(Problem("confirm", "give --confirm ID to erase "
+                                                             "without a terminal"))
+                confirm = input(f"Erase customer '{args.customer_id}' for good? It cannot be "
+                                "undone. Type their id to confirm: ")
+            result = privacy.erase_customer(session, args.customer_id, confirm)
+            if args.json:
+                _print_json(result)
+            else:
+                print(f"Erased customer '{args.customer_id}': now {result['anonymous_id']}; "
+                      f"{result.get('comments', 0)} comments and "
+                      f"{result.get('interviews', 0)} interviews' text removed.")
+            return 0
+        if args.export:
+            data = privacy.export_customer(session, args.customer_id)
+            for path in privacy.write_export(data, args.out, args.customer_id):
+                print(f"Wrote {path}")
+            return 0
+        view = customer_view.customer_timeline(session, args.customer_id)
+        if args.json:
+            _print_json(view)
+            return 0
+        c = view["customer"]
+        print(f"{c['id']}  {c.get('name') or ''}  segment {c.get('segment') or '-'}, channel "
+              f"{c.get('channel') or '-'}")
+        total = view["value"]["revenue_total"]
+        print(f"Revenue so far: {'-' if total is None else f'{total:,.2f}'}; "
+              f"{len(view['responses'])} answers, {len(view['interviews'])} interviews, "
+              f"{len(view['follow_ups'])} follow-ups")
+        for event in view["timeline"]:
+            print(f"{event['date']}\t{event['kind']}\t{' '.join(event['summary'].split())}")
+        return 0
+    finally:
+        session.close()
+
+
 def _common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
     parser.add_argument("--workspace", required=True, help="workspace name or id")
     parser.add_argument("--as", dest="as_user", metavar="USER",
@@ -88,7 +179,7 @@ def _common(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``comments`` and ``tag-rules``."""
+    """Add ``comments``, ``tag-rules``, ``follow-ups`` and ``customer``."""
     com = subparsers.add_parser(
         "comments", help="search and tag survey comments",
         description="One page of survey comments, detractors first. --search ignores accents "
@@ -122,3 +213,40 @@ def register(subparsers: Any) -> None:
     delete.add_argument("rule_id", type=int)
     _common(delete, json_flag=False)
     rules.set_defaults(func=cmd_rules)
+
+    fu = subparsers.add_parser("follow-ups", help="the follow-up inbox: list, update, stats")
+    fsub = fu.add_subparsers(dest="fu_command", required=True, metavar="ACTION")
+    flist = fsub.add_parser("list", help="open follow-ups (detractors are flagged by default)")
+    _common(flist)
+    flist.add_argument("--status", default="open",
+                       choices=["open", "all", *followups.STATUSES])
+    flist.add_argument("--owner", help="one person's ('-' for nobody's yet)")
+    flist.add_argument("--period", help="answers of this period (as for scorecard)")
+    flist.add_argument("--overdue", action="store_true", help="past due and not resolved")
+    flist.add_argument("--limit", type=int, default=50)
+    flist.add_argument("--offset", type=int, default=0)
+    fupd = fsub.add_parser("update", help="set owner, status, note, due date or action")
+    fupd.add_argument("response_id", type=int)
+    _common(fupd)
+    fupd.add_argument("--status", choices=list(followups.STATUSES))
+    fupd.add_argument("--owner", help="who follows up ('' to clear)")
+    fupd.add_argument("--note", help="what was said or done ('' to clear)")
+    fupd.add_argument("--due", metavar="YYYY-MM-DD", help="due date ('' to clear)")
+    fupd.add_argument("--action", metavar="ID", help="journey action id ('' to unlink)")
+    fstats = fsub.add_parser("stats", help="follow-up rate and time to close")
+    _common(fstats)
+    fstats.add_argument("--period", help="answers of this period (as for scorecard)")
+    fu.set_defaults(func=cmd_follow_ups)
+
+    cust = subparsers.add_parser(
+        "customer", help="one customer's record and timeline; --export or --erase",
+        description="Everything about one customer: answers, comments, revenue, interviews, "
+                    "follow-ups, referrals. --export writes it as JSON and CSV (right of "
+                    "access); --erase removes their personal data for good (owners).")
+    cust.add_argument("customer_id")
+    _common(cust)
+    cust.add_argument("--export", action="store_true", help="write JSON and CSV into --out")
+    cust.add_argument("--out", default=".", help="folder for --export (default: here)")
+    cust.add_argument("--erase", action="store_true", help="erase the customer (no undo)")
+    cust.add_argument("--confirm", metavar="ID", help="the customer id again, for --erase")
+    cust.set_defaults(func=cmd_customer)

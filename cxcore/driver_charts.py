@@ -188,7 +188,9 @@ def weights_chart(drivers: list[dict[str, Any]], outcome: str,
                                         "stability", "text"])
     top = max([50.0, *(r["high"] for r in rows)])
     x_scale = alt.Scale(domain=[0, min(100.0, top * 1.25)])
-    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
+    # An explicit order: a sort field is not applied consistently across layers.
+    order = [r["label"] for r in sorted(rows, key=lambda r: r["rank"])]
+    y = alt.Y("label:N", title=None, sort=order)
     tooltip = [alt.Tooltip("label:N", title="question"),
                alt.Tooltip("weight:Q", format=".1f", title="share %"),
                alt.Tooltip("low:Q", format=".1f", title="95% low"),
@@ -201,10 +203,10 @@ def weights_chart(drivers: list[dict[str, Any]], outcome: str,
         y=y, tooltip=tooltip)
     whisker = alt.Chart(frame).mark_errorbar(ticks=alt.MarkConfig(size=12, strokeWidth=2),
                                              thickness=2, color="#222").encode(
-        x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
+        x=alt.X("low:Q", scale=x_scale, title=None), x2="high:Q", y=y)
     text = alt.Chart(frame).mark_text(align="left", dx=8, fontSize=FONT_SIZE - 2,
                                       color="#222").encode(
-        x=alt.X("high:Q", scale=x_scale), y=y, text="text:N")
+        x=alt.X("high:Q", scale=x_scale, title=None), y=y, text="text:N")
     return _big(alt.layer(bars, whisker, text).properties(
         title=title or f"What explains {outcome.lower()}", height=bars_height(len(frame))))
 
@@ -243,7 +245,7 @@ def quadrant_chart(drivers: list[dict[str, Any]], lines: dict[str, float],
         shape=alt.Shape("quadrant:N", scale=alt.Scale(domain=QUADRANT_ORDER,
                                                       range=QUADRANT_SHAPES), legend=None),
         tooltip=tooltip)
-    labels = alt.Chart(frame).mark_text(align="left", dx=12, dy=-2, fontSize=FONT_SIZE - 3,
+    labels = alt.Chart(frame).mark_text(align="left", dx=10, dy=-14, fontSize=FONT_SIZE - 3,
                                         color="#222", limit=260).encode(x=x, y=y, text="label:N")
     guide = pd.DataFrame({"weight": [lines["weight_pct"]], "performance": [lines["performance"]]})
     vline = alt.Chart(guide).mark_rule(color="#666", strokeDash=[6, 4], strokeWidth=2).encode(

@@ -43,11 +43,11 @@ MAX_LONG = 200_000
 #: Columns of the CSV export, and of the import (same names, same meaning).
 CSV_COLUMNS = ("kind", "date", "interviewee", "role_segment", "channel", "interviewer",
                "journey", "journey_step", "notes", "key_quotes", "pain_points", "works_well",
-               "sentiment", "tags")
+               "sentiment", "tags", "customer_id")
 #: Fields of an interview a person fills in (``tags`` is a list; the rest are text or ids).
 FIELDS = ("kind", "date", "interviewee", "role_segment", "channel", "interviewer",
           "journey_id", "journey_step_id", "notes", "key_quotes", "pain_points", "works_well",
-          "sentiment", "tags")
+          "sentiment", "tags", "customer_id")
 SEARCH_COLUMNS = ("notes", "key_quotes", "pain_points", "works_well")
 
 DEFAULT_GUIDES = {
@@ -98,6 +98,14 @@ def m001_interviews(db: sqlite_utils.Database) -> None:
     db["interview_guides"].create(
         {"kind": str, "questions": str, "updated_by": str, "updated_at": str}, pk="kind",
     )
+
+
+@migrations()
+def m002_customer_link(db: sqlite_utils.Database) -> None:
+    # Which customer (customers.id) a customer interview was with, for the customer's own view.
+    # No foreign key: undoing a customer import must not be blocked by an interview.
+    db["interviews"].add_column("customer_id", str)
+    db["interviews"].create_index(["customer_id"])
 
 
 # ---- validation ---------------------------------------------------------------------------------
@@ -154,7 +162,7 @@ def validate(data: dict[str, Any], row: int | None = None,
                 problems.append(Problem("date", f"{when.isoformat()} is too far in the past", row))
             clean["date"] = when.isoformat()
 
-    for name in ("interviewee", "role_segment", "channel", "interviewer"):
+    for name in ("interviewee", "role_segment", "channel", "interviewer", "customer_id"):
         text = _text(data.get(name))
         if text is not None:
             text = text.strip()
@@ -200,6 +208,10 @@ def _check_journey(session: WorkspaceSession, clean: dict[str, Any],
                    row: int | None) -> list[Problem]:
     """Check the journey and step exist and belong together; fill the journey from the step."""
     problems = []
+    customer = clean.get("customer_id")
+    if customer is not None and session.db.execute(
+            "select 1 from customers where id = ?", [customer]).fetchone() is None:
+        problems.append(Problem("customer_id", f"no customer with id '{customer}'", row))
     step_id, journey_id = clean.get("journey_step_id"), clean.get("journey_id")
     if step_id is not None:
         found = session.db.execute("select journey_id from journey_steps where id = ?",
@@ -449,7 +461,8 @@ def quote_wall(session: WorkspaceSession, tag: str | None = None,
                kind: str | None = None) -> list[dict[str, Any]]:
     """Every key quote (one per line of an interview's key quotes), newest interview first.
 
-    Each item: quote, interview_id, date, kind, interviewee, role_segment, sentiment, tags.
+    Each item: quote, interview_id, date, kind, interviewee, role_segment, sentiment, tags,
+    journey_id, journey_step_id, journey_step_name, customer_id.
     """
     out = []
     for item in list_interviews(session, tag=tag, kind=kind):
@@ -459,7 +472,11 @@ def quote_wall(session: WorkspaceSession, tag: str | None = None,
                 out.append({"quote": quote, "interview_id": item["id"], "date": item["date"],
                             "kind": item["kind"], "interviewee": item["interviewee"],
                             "role_segment": item["role_segment"],
-                            "sentiment": item["sentiment"], "tags": item["tags"]})
+                            "sentiment": item["sentiment"], "tags": item["tags"],
+                            "journey_id": item["journey_id"],
+                            "journey_step_id": item["journey_step_id"],
+                            "journey_step_name": item["journey_step_name"],
+                            "customer_id": item["customer_id"]})
     return out
 
 
@@ -538,7 +555,7 @@ def export_csv(session: WorkspaceSession, **filters: Any) -> str:
             item["kind"], item["date"], item["interviewee"], item["role_segment"],
             item["channel"], item["interviewer"], item["journey_name"],
             item["journey_step_name"], item["notes"], item["key_quotes"], item["pain_points"],
-            item["works_well"], item["sentiment"], "; ".join(item["tags"]),
+            item["works_well"], item["sentiment"], "; ".join(item["tags"]), item["customer_id"],
         )])
     return out.getvalue()
 
@@ -590,6 +607,7 @@ def preview_import(session: WorkspaceSession, data: bytes | str,
         "select id, name from journeys")} if "journeys" in session.db.table_names() else {}
     steps = {(r[0], r[2].casefold()): r[1] for r in session.db.execute(
         "select journey_id, id, name from journey_steps")} if journeys else {}
+    customers = {r[0] for r in session.db.execute("select id from customers")}
     existing = {(r[0], r[1], r[2], r[3] or "") for r in session.db.execute(
         "select kind, date, interviewee, notes from interviews where deleted_at is null")}
     for n, raw in enumerate(reader, 2):
@@ -619,6 +637,9 @@ def preview_import(session: WorkspaceSession, data: bytes | str,
         elif step_name:
             preview.problems.append(Problem("journey_step", "a step needs its journey", n))
         clean, problems = validate(data_row, row=n, today=today)
+        if clean.get("customer_id") is not None and clean["customer_id"] not in customers:
+            problems.append(Problem("customer_id", f"no customer with id "
+                                    f"'{clean['customer_id']}'", n))
         preview.problems += problems
         if not problems and (clean["kind"], str(clean["date"]), clean["interviewee"],
                              clean.get("notes") or "") in existing:

@@ -75,7 +75,7 @@ def correlation(data: np.ndarray) -> np.ndarray:
     return np.clip(r, -1.0, 1.0)
 
 
-def correlation_from_sums(n: int, sums: np.ndarray, cross: np.ndarray) -> np.ndarray:
+def correlation_from_sums(n: float, sums: np.ndarray, cross: np.ndarray) -> np.ndarray:
     """Correlation matrix from sums over ``n`` rows: ``sums[i] = Σ x_i`` and
     ``cross[i, j] = Σ x_i x_j``; ``r_ij = (n Σx_ix_j − Σx_iΣx_j) / √((nΣx_i² − (Σx_i)²)(…))``.
     For data access that aggregates in SQL (one pass) instead of fetching rows."""
@@ -93,18 +93,18 @@ def _split(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return r[:-1, :-1], r[:-1, -1]
 
 
-def _sqrt_psd(rxx: np.ndarray) -> np.ndarray:
-    values, vectors = np.linalg.eigh(rxx)
-    return (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
-
-
 def relative_weights(r: np.ndarray) -> np.ndarray:
     """Johnson's raw relative weights ε (one per driver; they sum to R²) from the correlation
     matrix ``r`` of the drivers followed by the outcome (the outcome is the last row/column).
-    See the module docstring for the formula. A driver without variance gets weight 0."""
+    See the module docstring for the formula; Λ⁻¹ = V diag(1/√e) V' comes from the same
+    eigen-decomposition (a zero eigenvalue, from a driver without variance or an exact mix of
+    others, contributes nothing). A driver without variance gets weight 0."""
     rxx, rxy = _split(r)
-    lam = _sqrt_psd(rxx)
-    beta = np.linalg.pinv(lam, rcond=_EPS) @ rxy
+    values, vectors = np.linalg.eigh(rxx)
+    root = np.sqrt(np.clip(values, 0.0, None))
+    lam = (vectors * root) @ vectors.T
+    inverse = np.where(root > math.sqrt(_EPS), 1.0 / np.where(root > 0, root, 1.0), 0.0)
+    beta = (vectors * inverse) @ (vectors.T @ rxy)
     return np.clip((lam ** 2) @ (beta ** 2), 0.0, None)
 
 
@@ -244,7 +244,8 @@ def analyse(x: np.ndarray, y: np.ndarray, draws: int = BOOTSTRAP_DRAWS,
     same_rank = np.zeros(x.shape[1])
     for b in range(draws):
         sample = data[rng.integers(0, n, size=n)]
-        w = relative_weights(correlation(sample))
+        # From sums and cross-products: one matrix product, twice as fast as centring first.
+        w = relative_weights(correlation_from_sums(n, sample.sum(axis=0), sample.T @ sample))
         boot_pct[b] = _shares(w)
         boot_r2[b] = w.sum()
         same_rank += ranks(w) == rank
@@ -261,7 +262,8 @@ def analyse(x: np.ndarray, y: np.ndarray, draws: int = BOOTSTRAP_DRAWS,
                      r2_high=float(r2_high), boot_pct=boot_pct)
 
 
-def share_difference(a: KdaResult, b: KdaResult) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def share_difference(a: KdaResult | ViewResult, b: KdaResult | ViewResult
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """How much more of the explained variance each driver takes in group ``a`` than in
     ``b`` (independent samples, e.g. a segment and the rest of the customers): the difference
     of the shares in points, and its 95% interval from the percentiles of the differences of
@@ -270,3 +272,106 @@ def share_difference(a: KdaResult, b: KdaResult) -> tuple[np.ndarray, np.ndarray
     diff = a.boot_pct[:draws] - b.boot_pct[:draws]
     low, high = np.percentile(diff, [2.5, 97.5], axis=0)
     return a.pct - b.pct, low, high
+
+
+@dataclass(frozen=True)
+class ViewResult:
+    """Relative weights of one subset of the answers (a group, or the rest of the customers):
+    its number of answers, R², shares in percent, their 95% interval and every draw's shares."""
+
+    n: int
+    r2: float
+    pct: np.ndarray
+    low_pct: np.ndarray
+    high_pct: np.ndarray
+    rank: np.ndarray
+    boot_pct: np.ndarray
+
+
+def analyse_views(x: np.ndarray, y: np.ndarray, cells: np.ndarray, views: list[np.ndarray],
+                  draws: int = 100, seed: int = 20001) -> list[ViewResult]:
+    """Relative weights of several subsets of the same answers at the cost of one pass per
+    bootstrap draw. ``cells`` gives each answer a cell number 0..C-1 (e.g. segment × channel);
+    each view is a boolean array over the cells saying which cells it holds (a segment, the
+    rest of the customers, a channel...). Per draw every answer gets a Poisson(1) frequency
+    (the Poisson bootstrap, Hanley & MacGibbon 2006, *Computer Methods and Programs in
+    Biomedicine* 83(1):57-62: for large n equivalent to resampling the rows, and independent
+    between disjoint groups, so a group's draws and the rest's can be compared draw by draw);
+    the weighted counts, sums and cross-products of each cell are added up per view and turned
+    into a correlation matrix (:func:`correlation_from_sums`) and relative weights."""
+    data = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+    cells = np.asarray(cells, dtype=int)
+    order = np.argsort(cells, kind="stable")
+    data, cells = data[order], cells[order]
+    count = int(cells.max()) + 1 if len(cells) else 0
+    bounds = np.searchsorted(cells, np.arange(count + 1))
+    views = [np.asarray(v, dtype=bool) for v in views]
+    p = data.shape[1] - 1
+
+    def cell_sums(w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        weighted = data if w is None else data * w[:, None]
+        n = np.empty(count)
+        sums = np.empty((count, p + 1))
+        cross = np.empty((count, p + 1, p + 1))
+        for c in range(count):
+            s, e = bounds[c], bounds[c + 1]
+            n[c] = (e - s) if w is None else w[s:e].sum()
+            sums[c] = weighted[s:e].sum(axis=0)
+            cross[c] = weighted[s:e].T @ data[s:e]
+        return n, sums, cross
+
+    def weights(n: np.ndarray, sums: np.ndarray, cross: np.ndarray, view: np.ndarray
+                ) -> np.ndarray:
+        total = n[view].sum()
+        if total < 3:
+            return np.zeros(p)
+        return relative_weights(correlation_from_sums(
+            total, sums[view].sum(axis=0), cross[view].sum(axis=0)))
+
+    point = cell_sums(None)
+    raw = [weights(*point, v) for v in views]
+    rng = np.random.default_rng(seed)
+    boot = np.empty((draws, len(views), p))
+    for b in range(draws):
+        drawn = cell_sums(rng.poisson(1.0, size=len(data)).astype(float))
+        for k, v in enumerate(views):
+            boot[b, k] = _shares(weights(*drawn, v))
+    out = []
+    for k, v in enumerate(views):
+        low, high = (np.percentile(boot[:, k], [2.5, 97.5], axis=0) if draws
+                     else (_shares(raw[k]), _shares(raw[k])))
+        out.append(ViewResult(n=int(point[0][v].sum()), r2=float(raw[k].sum()),
+                              pct=_shares(raw[k]), low_pct=low, high_pct=high,
+                              rank=ranks(raw[k]), boot_pct=boot[:, k]))
+    return out
+
+
+def kruskal_wallis(values: np.ndarray, groups: np.ndarray) -> tuple[float, float] | None:
+    """Kruskal-Wallis H test (Kruskal & Wallis 1952, *J. American Statistical Association*
+    47(260):583-621) of whether ``values`` come from the same distribution in every group,
+    computed from the table of counts per (group, distinct value), which is fast for rating
+    answers with few distinct values: midrank of value level l is r_l = (answers below l) +
+    (t_l + 1)/2, R_g = Σ_l n_gl r_l, H = 12/(N(N+1)) Σ_g R_g²/n_g − 3(N+1), divided by the
+    tie correction 1 − Σ(t_l³ − t_l)/(N³ − N); p from χ² with (groups − 1) degrees of freedom.
+    Returns (H, p), p = 1 when every answer is the same; ``None`` with fewer than two groups."""
+    from scipy.stats import chi2  # imported here: scipy.stats takes a while to load
+
+    values = np.asarray(values, dtype=float)
+    names, g = np.unique(np.asarray(groups), return_inverse=True)
+    if len(names) < 2:
+        return None
+    levels, v = np.unique(values, return_inverse=True)
+    table = np.zeros((len(names), len(levels)))
+    np.add.at(table, (g, v), 1.0)
+    n_total = table.sum()
+    ties = table.sum(axis=0)
+    midrank = np.cumsum(ties) - ties + (ties + 1) / 2
+    rank_sums = table @ midrank
+    sizes = table.sum(axis=1)
+    h = 12.0 / (n_total * (n_total + 1)) * float((rank_sums ** 2 / sizes).sum()) \
+        - 3.0 * (n_total + 1)
+    correction = 1.0 - float((ties ** 3 - ties).sum()) / (n_total ** 3 - n_total)
+    if correction <= 0:
+        return 0.0, 1.0
+    h /= correction
+    return h, float(chi2.sf(h, len(names) - 1))

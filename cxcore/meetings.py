@@ -20,6 +20,7 @@ Editors and owners save and delete meetings; anyone who can read the workspace r
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -142,8 +143,15 @@ def _score_lines(session: WorkspaceSession, since: date, today: date) -> list[di
                     "change": scorecard.format_change(change.change, d.unit, session),
                     "meaningful": change.meaningful,
                     "verdict": "meaningful change" if change.meaningful else change.note,
+                    "short": "meaningful change" if change.meaningful else short_note(change.note),
                     "n": card["nps_n"] if key == "nps" else None})
     return out
+
+
+def short_note(note: str) -> str:
+    """The noise verdict without its detail: "within the noise (p = 0.3, …)" -> "within the
+    noise"; "not tested: both periods …" -> "not tested"."""
+    return re.split(r" \(|: ", note, maxsplit=1)[0]
 
 
 def _journey_changes(session: WorkspaceSession, since: date) -> list[dict[str, Any]]:
@@ -205,7 +213,7 @@ def changes_since(session: WorkspaceSession, since: date, today: date | None = N
         else:
             lines.append(f"{s['label']} {s['value']} in the {days} days since, against "
                          f"{s['previous']} in the {days} days before ({s['change']}: "
-                         f"{s['verdict']}).")
+                         f"{s['short']}).")
     if not scores:
         lines.append("No survey answers or customers in the days since, so no scores to "
                      "compare.")

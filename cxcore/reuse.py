@@ -11,6 +11,8 @@ Much of what they build is *their method*, not the client's data, and is worth r
   target's (a metric the source has no target for keeps the target's own).
 - ``finance``: the scorecard's finance settings (gross margin and annual discount rate used
   for the discounted lifetime value).
+- ``tag_rules``: the automatic tagging rules for survey comments (keyword or phrase → theme,
+  :func:`cxcore.comments.add_rule`); the source's rules are added to the target's own.
 - ``journeys``: the structure of each journey that is not archived: name, persona, problem
   statement, steps, actors and which actor takes part at which step, through
   :func:`cxcore.journeys.copy_journey`. Copies are added next to the target's own journeys.
@@ -35,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cxcore import branding, checklist, interviews, journeys, scorecard
+from cxcore import branding, checklist, comments, interviews, journeys, scorecard
 from cxcore.errors import Problem, ValidationError
 from cxcore.workspace import WorkspaceSession
 
@@ -45,6 +47,7 @@ REUSABLE: dict[str, str] = {
     "targets": "Targets: the checklist's interview and customer's-shoes targets, and the "
                "scorecard's metric targets.",
     "finance": "Finance settings: gross margin and discount rate for customer lifetime value.",
+    "tag_rules": "Tagging rules: keywords and phrases that tag survey comments with a theme.",
     "journeys": "Journey maps without ratings: persona, problem, steps and actors (no health, "
                 "notes, evidence, history or actions).",
     "branding": "Branding: the logo, the two colours and the footer line of reports and decks.",
@@ -103,6 +106,8 @@ def copy_setup(source: WorkspaceSession, target: WorkspaceSession,
                                                finance["annual_discount_rate_pct"],
                                                finance["clv_horizon_years"])
                 counts[part] = len(finance)
+            elif part == "tag_rules":
+                counts[part] = comments.copy_rules(source, target)
             elif part == "journeys":
                 for journey_id in journey_ids:
                     name = journeys.get_journey(source, journey_id)["name"]
@@ -120,6 +125,7 @@ def copy_setup(source: WorkspaceSession, target: WorkspaceSession,
 _NOUNS = {"guides": ("interview guide", "interview guides"),
           "targets": ("target", "targets"),
           "finance": ("finance setting", "finance settings"),
+          "tag_rules": ("tagging rule", "tagging rules"),
           "journeys": ("journey", "journeys"),
           "branding": ("branding", "branding")}
 

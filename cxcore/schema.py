@@ -15,6 +15,7 @@ from cxcore import (
     checklist,
     comments,
     customer_data,
+    followups,
     interviews,
     journeys,
     meetings,
@@ -35,4 +36,5 @@ def migration_sets() -> list[Migrations]:
         attributes.migrations,
         comments.migrations,
         meetings.migrations,
+        followups.migrations,
     ]

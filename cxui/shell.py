@@ -186,20 +186,49 @@ def show_flash() -> None:
         show_error(error)
 
 
-#: Larger type and tighter chrome for a projector: readable from the back of the room.
-PRESENTATION_CSS = """<style>
-html { font-size: 18px; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
-header[data-testid="stHeader"] { display: none; }
-</style>"""
+#: Larger type for a projector: readable from the back of the room (plain CSS on the root
+#: font size only, no selectors of Streamlit's internal markup).
+PRESENTATION_CSS = "<style>html { font-size: 18px; }</style>"
+PRESENTING = "_cx_presenting"
 
 
 def presentation_mode() -> None:
     """A sidebar switch for meetings: bigger text and numbers on every page (remembered for the
-    session)."""
-    if st.sidebar.toggle("Presentation mode", key="presentation_mode",
-                         help="Larger text for a projector or a shared screen."):
+    session). The slide view itself is the Present page."""
+    if st.sidebar.toggle("Larger text", key="presentation_mode",
+                         help="Larger text for a projector or a shared screen. To show slides, "
+                              "open Present."):
         st.html(PRESENTATION_CSS)
+
+
+def presenting() -> bool:
+    """True while the Present page's slide view is on (``app.py`` then hides the navigation
+    and the sidebar)."""
+    return bool(st.session_state.get(PRESENTING))
+
+
+def presentation_ended() -> bool:
+    """True after a presentation was ended in this session (the sidebar opens again)."""
+    return st.session_state.get(PRESENTING) is False
+
+
+def keep_workspace_choice() -> None:
+    """Keep the sidebar picker's choice while the picker is not drawn (Streamlit forgets the
+    value of a widget that is not drawn in a run unless it is set again)."""
+    if "workspace_id" in st.session_state:
+        st.session_state["workspace_id"] = st.session_state["workspace_id"]
+
+
+def start_presenting() -> NoReturn:
+    """Turn the slide view on and rerun."""
+    st.session_state[PRESENTING] = True
+    st.rerun()
+
+
+def stop_presenting() -> NoReturn:
+    """Turn the slide view off and rerun (back to the normal pages)."""
+    st.session_state[PRESENTING] = False
+    st.rerun()
 
 
 def cache_key(session: wsmod.WorkspaceSession) -> tuple:
@@ -315,8 +344,7 @@ def _create_owner_form(acc: Accounts) -> None:
         with message.container():
             show_error(exc)
         return
-    form_area.empty()
-    message.empty()
+    form_area.empty()  # the message slot is inside it: emptying it again would address a gone block
     # Signed in straight away: they have just typed the password twice.
     _start_session(acc, authenticator(acc), user["username"])
     # Kept (not a one-run flash) because the cookie component reruns the page at once.
@@ -447,8 +475,16 @@ def url_select(label: str, options: Sequence[Any], *, key: str, param: str,
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]  # e.g. a deleted journey: fall back to the default
     value = (container or st).selectbox(label, options, key=key, **selectbox_args)
-    text = None if value is None else to_text(value)
-    if param not in rejected:
+    # A refused link stays refused (and in the address) until another value is picked, so the
+    # reruns that follow (e.g. the sign-in cookie being stored) do not quietly open the default.
+    refused = st.session_state.setdefault("_cx_url_refused", {})
+    if param in rejected:
+        refused[param] = (asked, value)
+    elif refused.get(param) == (asked, value):
+        rejected[param] = asked
+    else:
+        refused.pop(param, None)
+        text = None if value is None else to_text(value)
         if text is None:
             st.query_params.pop(param, None)
         elif st.query_params.get(param) != text:
@@ -457,14 +493,22 @@ def url_select(label: str, options: Sequence[Any], *, key: str, param: str,
     return value
 
 
+def forget_url_param(param: str) -> None:
+    """Drop ``param`` from the address and forget that it was refused (then rerun to show the
+    default choice)."""
+    st.query_params.pop(param, None)
+    st.session_state.get("_cx_url_refused", {}).pop(param, None)
+    st.session_state.get("_cx_url_rejected", {}).pop(param, None)
+
+
 def url_rejected(param: str) -> str | None:
     """The URL's value for ``param`` if :func:`url_select` could not use it in this run."""
     return st.session_state.get("_cx_url_rejected", {}).get(param)
 
 
 NO_ACCESS = ("This link opens a workspace you are not a member of, or one that no longer "
-             "exists. Ask the workspace's owner to invite you, or pick one of your workspaces "
-             "in the sidebar.")
+             "exists. Ask the workspace's owner to invite you, or open one of your own "
+             "workspaces.")
 
 
 # ---- workspace ----------------------------------------------------------------------------------
@@ -529,6 +573,9 @@ def page_session(min_role: str = "viewer") -> wsmod.WorkspaceSession:
     ws_id = current_workspace_id(username)
     if url_rejected("ws"):
         st.error(NO_ACCESS)
+        if st.button("Open my workspace", key="no_access_open_mine"):
+            forget_url_param("ws")
+            st.rerun()
         st.stop()
     if ws_id is None:
         st.info("You are not in any workspace yet. Create one on the **Workspaces** page, or ask "

@@ -140,7 +140,7 @@ if kda_result["enough"]:
         "question, or answering 'not applicable', are left out rather than filled in "
         "(pairwise correlations would mix different customers). Method: Johnson's relative "
         "weights, each question's share of the variance that the questions together explain, "
-        f"with bootstrap 95% intervals ({kda_result['method'].split('(')[-1].split(')')[0]})."
+        f"with bootstrap 95% intervals ({kda_result['draws']} resamples)."
         + (" The outcome is a yes/no label coded 1/0 (linear probability model, "
            "point-biserial correlations)." if kda_result["outcome"]["binary"] else ""))
     cols = st.columns(3)
@@ -157,7 +157,6 @@ if kda_result["enough"]:
                "overlap may be equally important.")
     perf_title = ("Performance (mean, 0-100 of the scale)" if basis == "mean"
                   else "Performance (top box, % of answers)")
-    st.subheader("Importance × performance")
     st.altair_chart(charts.quadrant_chart(kda_result["drivers"], kda_result["lines"],
                                           perf_title), width="stretch")
     st.caption(f"Dashed lines: the average share ({kda_result['lines']['weight_pct']:.0f}%) and "
@@ -174,10 +173,11 @@ if kda_result["enough"]:
         "r with outcome": f"{d['r']:+.2f}", "VIF": f"{d['vif']:.1f}"}
         for d in kda_result["drivers"]])
     st.dataframe(driver_table, hide_index=True, width="stretch")
-    st.caption("Keeps its rank: the share of 200 resamples in which the question has the same "
-               "rank. Shapley %: the same shares by Shapley value regression (every order of "
-               "adding the questions), a cross-check computed up to 15 questions. VIF: how much "
-               "a question overlaps with the others (above 5 is a lot).")
+    st.caption(f"Keeps its rank: the share of {kda_result['draws']} resamples in which the "
+               "question has the same rank. Shapley %: the same shares by Shapley value "
+               "regression (every order of adding the questions), a cross-check computed up to "
+               "15 questions. VIF: how much a question overlaps with the others (above 5 is a "
+               "lot).")
     st.download_button("Key drivers as CSV", csv(pd.DataFrame(kda_result["drivers"])),
                        file_name=f"key-drivers-{period}.csv", mime="text/csv",
                        icon=":material/download:", key="dr_kda_csv")
@@ -194,7 +194,7 @@ if kda_result["enough"]:
     left = kda_result["left_out"]
     if left:
         st.caption("Left out (answered by fewer than half of the customers, or not at all): "
-                   + ", ".join(f"{shell.esc(x['attribute'])} ({x['answers']:,})" for x in left)
+                   + ", ".join(f"{shell.esc(x['label'])} ({x['answers']:,})" for x in left)
                    + ".")
 else:
     st.info(f"Too few to tell what explains '{shell.esc(outcome_words)}': "
@@ -262,40 +262,45 @@ else:
 if has_nps:
     st.header("3 · Which ratings move likelihood to recommend")
     ratings = analysis["ratings"]
-    with_r = [r for r in ratings if r["r"] is not None]
-    st.write("A correlation (r, from -1 to 1) says how closely two answers rise and fall together: "
-             "near 1, customers who give a high rating almost always give a high NPS; near 0, the "
-             "rating tells you nothing about NPS. Correlation is not cause: both may follow from "
-             "something else, such as a late delivery.")
-    if with_r:
-        st.altair_chart(charts.correlation_chart(ratings), width="stretch")
-        st.caption("The black line is the 95% interval of r. Strength: below 0.1 no real link, "
-                   "0.1-0.3 weak, 0.3-0.5 moderate, 0.5 and above strong (Cohen's conventions).")
-    for r in ratings:
-        if r["r"] is None:
-            st.caption(f"{r['label']}: no correlation shown, because {r['reason']}.")
-    rating_table = pd.DataFrame([{
-        "Rating": r["label"], "Answers with NPS": r["n"],
-        "r": "—" if r["r"] is None else f"{r['r']:+.2f}", "Strength": r["strength"] or "—",
-        "Low answers": r["low_band"], "NPS when low": signed(r["low"]["nps"]),
-        "n low": r["low"]["n"], "High answers": r["high_band"],
-        "NPS when high": signed(r["high"]["nps"]), "n high": r["high"]["n"]} for r in ratings])
-    st.dataframe(rating_table, hide_index=True, width="stretch")
-    st.caption("NPS when low / high: the NPS of the customers who gave the rating a low or a "
-               "high value (the middle answer is left out). Customer effort is on 1-7 where 7 = "
-               "very easy.")
-    st.download_button("Ratings as CSV", csv(pd.DataFrame([{
-        "rating": r["key"], "answers": r["n"], "r": r["r"], "r_low_95": r["r_low"],
-        "r_high_95": r["r_high"], "strength": r["strength"], "why_no_r": r["reason"],
-        "low_band": r["low_band"], "low_n": r["low"]["n"], "low_nps": r["low"]["nps"],
-        "low_mean_nps_answer": r["low"]["mean_nps_answer"],
-        "low_detractors_pct": r["low"]["detractors_pct"], "high_band": r["high_band"],
-        "high_n": r["high"]["n"], "high_nps": r["high"]["nps"],
-        "high_mean_nps_answer": r["high"]["mean_nps_answer"],
-        "high_detractors_pct": r["high"]["detractors_pct"]} for r in ratings])),
-        file_name=f"drivers-ratings-{period}.csv", mime="text/csv", icon=":material/download:",
-        key="dr_ratings_csv")
-
+    if not any(r["n"] for r in ratings):
+        st.info("None of the standard ratings (effort, ease, effectiveness, emotion, CSAT) was "
+                "answered together with NPS here; the key driver analysis above weighs the "
+                "survey's own questions instead.")
+    else:
+        with_r = [r for r in ratings if r["r"] is not None]
+        st.write("A correlation (r, from -1 to 1) says how closely two answers rise and fall "
+                 "together: near 1, customers who give a high rating almost always give a high "
+                 "NPS; near 0, the rating tells you nothing about NPS. Correlation is not cause: "
+                 "both may follow from something else, such as a late delivery.")
+        if with_r:
+            st.altair_chart(charts.correlation_chart(ratings), width="stretch")
+            st.caption("The black line is the 95% interval of r. Strength: below 0.1 no real "
+                       "link, 0.1-0.3 weak, 0.3-0.5 moderate, 0.5 and above strong (Cohen's "
+                       "conventions).")
+        for r in ratings:
+            if r["r"] is None:
+                st.caption(f"{r['label']}: no correlation shown, because {r['reason']}.")
+        rating_table = pd.DataFrame([{
+            "Rating": r["label"], "Answers with NPS": r["n"],
+            "r": "—" if r["r"] is None else f"{r['r']:+.2f}", "Strength": r["strength"] or "—",
+            "Low answers": r["low_band"], "NPS when low": signed(r["low"]["nps"]),
+            "n low": r["low"]["n"], "High answers": r["high_band"],
+            "NPS when high": signed(r["high"]["nps"]), "n high": r["high"]["n"]} for r in ratings])
+        st.dataframe(rating_table, hide_index=True, width="stretch")
+        st.caption("NPS when low / high: the NPS of the customers who gave the rating a low or "
+                   "a high value (the middle answer is left out). Customer effort is on 1-7 "
+                   "where 7 = very easy.")
+        st.download_button("Ratings as CSV", csv(pd.DataFrame([{
+            "rating": r["key"], "answers": r["n"], "r": r["r"], "r_low_95": r["r_low"],
+            "r_high_95": r["r_high"], "strength": r["strength"], "why_no_r": r["reason"],
+            "low_band": r["low_band"], "low_n": r["low"]["n"], "low_nps": r["low"]["nps"],
+            "low_mean_nps_answer": r["low"]["mean_nps_answer"],
+            "low_detractors_pct": r["low"]["detractors_pct"], "high_band": r["high_band"],
+            "high_n": r["high"]["n"], "high_nps": r["high"]["nps"],
+            "high_mean_nps_answer": r["high"]["mean_nps_answer"],
+            "high_detractors_pct": r["high"]["detractors_pct"]} for r in ratings])),
+            file_name=f"drivers-ratings-{period}.csv", mime="text/csv", icon=":material/download:",
+            key="dr_ratings_csv")
 
 # ---- 4. segments and channels ----
 st.header("4 · Segments and channels")

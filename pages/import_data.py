@@ -12,7 +12,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from cxcore import export, importers
+from cxcore import attributes, export, importers
 from cxcore import import_formats as fmt
 from cxcore.storage import slugify
 from cxui import shell
@@ -22,6 +22,7 @@ session = shell.page_session("editor")
 KIND_LABELS = {"customers": "Customers", "revenue": "Revenue events",
                "responses": "Survey responses", "pulse": "Employee pulse (eNPS)"}
 IGNORE_LABEL = "(don't import)"
+QUESTION_LABEL = "(survey question, below)"
 DATE_CHOICES = ["", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y",
                 "%m/%d/%y", "%d %b %Y", "%b %d %Y"]
 state = st.session_state
@@ -94,11 +95,18 @@ if source is not None and kind is not None:
     questions = state.setdefault("import_questions", {}).setdefault(qprefix, {})
     cached = state.get("import_preview")
     if cached is not None and cached[0][:2] == (file_key, kind):
+        asked = {a.column for a in cached[1].attributes if a.include}
         for key, value in list(state.items()):
             if str(key).startswith(prefix):
-                column, chosen = str(key)[len(prefix):], "" if value == IGNORE_LABEL else value
-                if cached[1].mapping.get(column, "") != chosen:
-                    overrides[column] = chosen
+                column = str(key)[len(prefix):]
+                shown = cached[1].mapping.get(column) or (
+                    QUESTION_LABEL if column in asked else IGNORE_LABEL)
+                if value == shown:
+                    continue
+                if value == QUESTION_LABEL:
+                    overrides.pop(column, None)  # no field: a survey question again
+                else:
+                    overrides[column] = "" if value == IGNORE_LABEL else value
         for spec in cached[1].attributes:
             mine = questions.get(spec.column, {})
             include = state.get(f"{qprefix}inc_{spec.column}", spec.include)
@@ -180,15 +188,18 @@ if source is not None and kind is not None:
 
         st.markdown("**Columns**: check what each column of the file becomes.")
         fields = importers.field_labels(kind)
-        choices = [IGNORE_LABEL, *fields]
+        asked = {a.column for a in preview.attributes if a.include}
         columns_in_file = list(preview.mapping) + preview.unmapped
         grid = st.columns(3)
         for i, column in enumerate(c for c in preview.head.columns if c in columns_in_file):
             # Show what the preview actually used (a choice can displace another column's).
-            state[prefix + column] = preview.mapping.get(column, IGNORE_LABEL)
+            state[prefix + column] = preview.mapping.get(column) or (
+                QUESTION_LABEL if column in asked else IGNORE_LABEL)
+            choices = [IGNORE_LABEL, *([QUESTION_LABEL] if kind == "responses" else []),
+                       *fields]
             with grid[i % 3]:
                 st.selectbox(shell.esc(column), choices, key=prefix + column,
-                             format_func=lambda f: f if f == IGNORE_LABEL else fields[f])
+                             format_func=lambda f: fields.get(f, f))
         mapped = set(preview.mapping.values())
         if mapped & {"date", "start_date", "end_date"}:
             st.selectbox(
@@ -226,8 +237,8 @@ if source is not None and kind is not None:
                                   label_visibility="collapsed",
                                   help="answers meaning 'not applicable', comma-separated")
                 answers = (", ".join(spec.categories) if spec.kind == "category" else
-                           ", ".join(f"{k} = {v:g}" for k, v in
-                                     list(spec.value_labels.items())[:5]))
+                           ", ".join(f"{k} = {v:g}" for k, v in sorted(
+                               spec.value_labels.items(), key=lambda kv: kv[1])[:5]))
                 row[4].caption(shell.esc("; ".join(x for x in (answers, spec.source, spec.hint)
                                                    if x)))
 
@@ -308,6 +319,37 @@ else:
             if removed is not None:
                 state["import_done"] = f"Undid import {chosen}: removed {removed:,} rows."
                 st.rerun()
+
+st.divider()
+st.subheader("Survey questions")
+questions_now = attributes.overview(session.db)
+if not questions_now:
+    st.caption("No survey questions yet: import a survey whose columns hold ratings, yes/no or "
+               "single-choice answers.")
+else:
+    st.write("Questions stored from survey imports, beyond NPS, CSAT and effort. Link a question "
+             "to the journey step it is about, so its driver results show on the journey map.")
+    st.dataframe(
+        [{"Question": q["label"], "Key": q["key"],
+          "Kind": {"rating": "rating", "yesno": "yes/no", "category": "single choice"}[q["kind"]],
+          "Scale": (f"{q['scale_min']:g}-{q['scale_max']:g}" if q["kind"] == "rating" else ""),
+          "N/A codes": ", ".join(map(str, q["na_codes"])), "Answers": f"{q['answers']:,}",
+          "Journey step": q["step"]} for q in questions_now], hide_index=True)
+    step_names = attributes.step_choices(session.db)
+    if not step_names:
+        st.caption("Map a journey in Journey health to link questions to its steps.")
+    else:
+        by_key = {q["id"]: q for q in questions_now}
+        left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+        chosen_q = left.selectbox("Question", list(by_key), key="link_question",
+                                  format_func=lambda i: by_key[i]["label"])
+        chosen_step = middle.selectbox("Journey step", [None, *step_names], key="link_step",
+                                       format_func=lambda s: "(no step)" if s is None
+                                       else step_names[s])
+        if right.button("Link", key="link_go", icon=":material/link:"):
+            if shell.attempt(lambda: attributes.link_to_step(session, chosen_q, chosen_step)):
+                shell.done(f"'{by_key[chosen_q]['label']}' is now linked to "
+                           f"{step_names[chosen_step] if chosen_step else 'no step'}.")
 
 st.divider()
 st.subheader("Export")

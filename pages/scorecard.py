@@ -287,8 +287,11 @@ to_group = b2.selectbox("They become", ["promoter", "passive"], key="bc_to",
 cost = b3.number_input(f"Programme cost ({WHERE.currency})", 0.0, 1e12, 5000.0, step=500.0,
                        key="bc_cost")
 case = cached_case(session, KEY, period, float(convert), to_group, float(cost))
+case_text = money.case_lines(case, WHERE)
+if not case["missing"]:
+    st.markdown(shell.esc(case_text[0].rstrip(":") + "."))  # the question being answered
 if case["missing"]:
-    st.info(shell.esc(money.case_lines(case, WHERE)[0]))
+    st.info(shell.esc(case_text[0]))
 else:
     labels = {"retained_revenue": "Kept revenue", "spend_difference": "Higher spend",
               "referral_value": "Referrals", "extra_revenue": "Extra revenue a year",
@@ -304,13 +307,13 @@ else:
     k3.metric("Payback", "never" if fig["payback_months"].value is None else
               f"{loc.format_number(fig['payback_months'].value, 1, WHERE)} months",
               help="Programme cost / extra margin a month.")
-    st.dataframe(pd.DataFrame([{
+    st.table(pd.DataFrame([{
         "Figure": label, "Estimate": loc.format_money(fig[key].value, WHERE),
         "95 % CI": (f"{loc.format_money(fig[key].low, WHERE)} to "
                     f"{loc.format_money(fig[key].high, WHERE)}"),
-        "Source": case["sources"].get(key, "sum of the above")} for key, label in labels.items()]),
-        hide_index=True, width="stretch", key="bc_table")
-    bullet_lines(money.case_lines(case, WHERE)[-2:])
+        "Source": case["sources"].get(key, "sum of the above")} for key, label in labels.items()
+    ]).set_index("Figure"))  # a static table: the sources wrap instead of being cut off
+    bullet_lines(case_text[-2:])  # the return and the payback, with their intervals
     st.caption(f"Intervals: {case['draws']:,} simulated draws of the measured retention, revenue "
                "and referral rates (fixed seed, so the report and the command line print the "
                "same).")

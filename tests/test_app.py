@@ -183,7 +183,7 @@ def test_presentation_mode_switch_is_on_every_page(accounts, workspace):
     at = signed_in_app("app.py", "viewer", workspace.id)
     at.run()
     switch = at.sidebar.toggle(key="presentation_mode")
-    assert switch.label == "Presentation mode" and switch.value is False
+    assert switch.label == "Larger text" and switch.value is False
     switch.set_value(True).run()
     assert not at.exception
     assert at.title[0].value == "Acme"  # the page still renders under the larger type

@@ -87,17 +87,19 @@ def test_upload_map_validate_import_and_see_the_scorecard_change(acme_data, surv
         assert errors_shown(page) == []
         screenshot(page, "import-01-scorecard-empty")
 
-        # Upload: the date, NPS question and comment are recognised, "Stars given" is not.
+        # Upload: the date, NPS question and comment are recognised, "Stars given" is not a field.
         open_page(page, "Import data")
-        choose(page, "What does the file hold?", "Survey responses")
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(survey_csv))
         page.get_by_role("heading", name="survey-feb-2024.csv").wait_for()
         wait_for_app(page)
-        page.get_by_text("plain layout, encoding utf-8, delimiter comma; 30 rows.").wait_for()
+        # What the file holds is suggested from its columns, not defaulted.
+        assert combobox_value(page, "What does the file hold?") == "Survey responses"
+        page.get_by_text("plain layout, encoding utf-8, delimiter comma; 30 rows;").wait_for()
         assert combobox_value(page, "Date") == "Date"
         assert combobox_value(page, NPS_QUESTION) == "NPS (0-10)"
         assert combobox_value(page, "Comment") == "Comment"
-        assert combobox_value(page, "Stars given") == "(don't import)"
+        # A 1-5 column no field takes is offered as a survey question of its own.
+        assert combobox_value(page, "Stars given") == "(survey question, below)"
         page.get_by_role("combobox", name="Stars given", exact=True).scroll_into_view_if_needed()
         screenshot(page, "import-02-uploaded-auto-mapping")
 

@@ -271,3 +271,25 @@ def test_theme_stats_keeps_empty_periods(editor_session):
                                                                "2026-02"]
     with pytest.raises(ValidationError):
         cm.theme_stats(editor_session, "week")
+
+
+def test_copy_setup_copies_the_rules_not_the_tags(accounts, editor_session):
+    from cxcore import reuse
+    from cxcore import workspace as wsmod
+
+    add_responses(editor_session)
+    cm.add_rule(editor_session, "délai", "waiting")
+    cm.tag_comments(editor_session, [cm.list_comments(editor_session)["comments"][0]["id"]],
+                    "by hand")
+    other = accounts.create_workspace("Globex", by="owner")
+    accounts.set_member(other.id, "editor", "editor", by="owner")
+    target = wsmod.open_session(accounts, other.id, "editor")
+    try:
+        cm.add_rule(target, "prix", "price")
+        assert reuse.copy_setup(editor_session, target, {"tag_rules"}) == {"tag_rules": 1}
+        assert reuse.copy_setup(editor_session, target, {"tag_rules"}) == {"tag_rules": 0}
+        assert [(r["pattern"], r["tag"]) for r in cm.list_rules(target)] == [
+            ("prix", "price"), ("délai", "waiting")]
+        assert target.db.execute("select count(*) from response_tags").fetchone()[0] == 0
+    finally:
+        target.close()

@@ -87,7 +87,7 @@ def test_weights_chart_has_bars_and_error_bars():
     spec = charts.weights_chart(DRIVERS, "Likelihood to recommend").to_dict()
     bars, whisker, text = _layers(spec)
     assert bars["mark"]["type"] == "bar" and bars["encoding"]["x"]["field"] == "weight"
-    assert bars["encoding"]["y"]["sort"] == {"field": "rank", "order": "ascending"}
+    assert bars["encoding"]["y"]["sort"] == ["Speed", "Staff", "Price", "App"]  # by rank
     assert whisker["mark"]["type"] == "errorbar"
     assert (whisker["encoding"]["x"]["field"], whisker["encoding"]["x2"]["field"]) == (
         "low", "high")

@@ -21,6 +21,27 @@ def _corr(rxx: list[list[float]], rxy: list[float]) -> np.ndarray:
     return r
 
 
+@pytest.mark.parametrize(("r12", "rxy", "expected", "r2"), [
+    # Published output of the R package rwa (M. Chan; Tonidandel & LeBreton's RWA-Web method),
+    # reference page of rwa(): rwa(diamonds, "price", c("depth", "carat")), all 53,940 rows...
+    (0.02822431, [-0.0106474, 0.9215913], [0.000729149, 0.849946308], 0.8506755),
+    # ...and the same on a 1,000-row subsample with use = "complete.obs".
+    (0.02797885, [-0.01517396, 0.92138091], [0.0009543612, 0.8496668919], 0.8506213),
+])
+def test_published_example_diamonds(r12, rxy, expected, r2) -> None:
+    r = _corr([[1, r12], [r12, 1]], rxy)
+    eps = kda.relative_weights(r)
+    assert eps == pytest.approx(expected, rel=2e-5)
+    assert eps.sum() == pytest.approx(r2, rel=1e-6)
+    # Rescaled weights as published: 99.91428588 and 0.08571412 % in the first example.
+    if r12 == 0.02822431:
+        assert 100 * eps / eps.sum() == pytest.approx([0.08571412, 99.91428588], abs=2e-5)
+        values, vectors = np.linalg.eigh(r[:2, :2])
+        lam = (vectors * np.sqrt(values)) @ vectors.T
+        assert lam.ravel() == pytest.approx([0.99990040, 0.01411356, 0.01411356, 0.99990040],
+                                            abs=1e-8)
+
+
 def test_two_drivers_by_hand() -> None:
     # r12 = 0.5, r1y = 0.6, r2y = 0.4. Rxx^(1/2) = [[c, s], [s, c]] with
     # c = (√1.5 + √0.5)/2, s = (√1.5 − √0.5)/2; β = Λ⁻¹ rxy; ε = Λ² β².
@@ -152,3 +173,37 @@ def test_invariants(data, scale, shift, which) -> None:
     assert w3 == pytest.approx(w, abs=1e-8)
     phi = kda.shapley(r)
     assert phi.sum() == pytest.approx(w.sum(), abs=1e-8)
+
+
+def test_views_equal_the_weights_of_each_subset() -> None:
+    rng = np.random.default_rng(13)
+    x = rng.normal(size=(900, 3))
+    y = x @ np.array([1.0, 0.4, 0.2]) + rng.normal(size=900)
+    cells = rng.integers(0, 4, size=900)
+    views = [np.array([True, True, True, True]), np.array([True, False, False, False]),
+             np.array([False, True, True, True])]
+    out = kda.analyse_views(x, y, cells, views, draws=60)
+    for view, res in zip(views, out, strict=True):
+        mask = view[cells]
+        direct = kda.relative_weights(kda.correlation(np.column_stack([x[mask], y[mask]])))
+        assert res.n == mask.sum()
+        assert res.r2 == pytest.approx(direct.sum())
+        assert res.pct == pytest.approx(100 * direct / direct.sum())
+        assert all(res.low_pct <= res.pct + 1e-9) and all(res.pct <= res.high_pct + 1e-9)
+        assert res.boot_pct.shape == (60, 3)
+    diff, low, high = kda.share_difference(out[1], out[2])
+    assert diff == pytest.approx(out[1].pct - out[2].pct)
+    assert all(low <= high)
+
+
+def test_kruskal_wallis_from_counts_matches_scipy() -> None:
+    from scipy import stats
+
+    rng = np.random.default_rng(17)
+    groups = rng.choice(["web", "phone", "store"], size=700)
+    values = np.clip(np.round(3 + rng.normal(size=700) - 0.3 * (groups == "phone")), 1, 5)
+    h, p = kda.kruskal_wallis(values, groups)
+    ref = stats.kruskal(*(values[groups == g] for g in ("web", "phone", "store")))
+    assert h == pytest.approx(ref.statistic) and p == pytest.approx(ref.pvalue)
+    assert kda.kruskal_wallis(np.full(10, 3.0), np.array(["a", "b"] * 5)) == (0.0, 1.0)
+    assert kda.kruskal_wallis(values, np.full(700, "web")) is None

@@ -135,6 +135,9 @@ def test_findings_in_plain_words():
     assert any("explain only 5%" in t for t in texts)
     assert any("'Speed' and 'Staff' move together (r = 0.80)" in t for t in texts)
     assert kd.findings({"enough": False}) == []
+    close = dict(result, r2=0.5, collinearity=None,
+                 drivers=[dict(rows[0], performance=64.8), rows[1]])
+    assert "scores 64.8 out of 100, below the average of 65.0" in kd.findings(close)[0]
 
 
 def test_label_outcome_is_coded_one_zero(survey):
@@ -249,6 +252,9 @@ def test_step_drivers_for_the_journey_map(survey):
     assert steps[0]["weight_pct"] == pytest.approx(
         next(d["weight_pct"] for d in result["drivers"] if d["attribute"] == "app"))
     assert kd.step_drivers(session, {"drivers": []}) == []
+    on_map = kd.journey_drivers(session, journey)
+    assert list(on_map) == [step] and on_map[step]["drivers"][0]["attribute"] == "app"
+    assert kd.journey_drivers(session, journey + 1) == {}
 
 
 def test_outcome_choices(survey):
@@ -307,3 +313,30 @@ def test_default_outcome_and_segments(editor_session):
     with db.atomic():
         db["responses"].insert({"id": 3, "date": "2026-01-02", "nps": 9})
     assert kd.default_outcome(editor_session) == "nps"
+
+
+def test_a_label_outcome_excludes_only_its_own_question(survey):
+    session, ids = survey
+    db = session.db
+    for k in range(5):  # push the next id to 12, whose column a12 starts like speed's a1
+        attributes.define_attribute(db, f"filler{k}", f"Filler {k}", scale=(1, 5))
+    verdict = attributes.define_attribute(db, "verdict", "Verdict", kind="category",
+                                          categories=["good", "bad"])
+    assert ids["speed"] == 1 and verdict == 12
+    with db.atomic():
+        db.execute(f"update response_attributes set a{verdict} = a{ids['overall']}")
+    keys = {d["attribute"] for d in kd.key_drivers(session, "verdict=good")["drivers"]}
+    assert "speed" in keys and "verdict" not in keys
+
+
+def test_coverage_is_estimated_on_a_sample_of_a_large_period(survey, monkeypatch):
+    session, _ = survey
+    exact = kd.key_drivers(session, "nps")
+    monkeypatch.setattr(kd, "COVERAGE_ROWS", 300)
+    estimated = kd.key_drivers(session, "nps")
+    assert estimated["answered"] == exact["answered"] == 1200  # the outcome count stays exact
+    assert [d["attribute"] for d in estimated["drivers"]] == [
+        d["attribute"] for d in exact["drivers"]]
+    app = next(d for d in estimated["drivers"] if d["attribute"] == "app")
+    assert 950 < app["answers"] < 1200  # 1,080 exactly; estimated from about 300 responses
+    assert next(d for d in exact["drivers"] if d["attribute"] == "app")["answers"] == 1080

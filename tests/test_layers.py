@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     }),
     ("present", {"cxcore.scorecard_charts", "cxcore.driver_charts", "cxcore.journey_charts",
                  "cxcore.interview_charts", "cxcore.report", "cxcore.report_pdf",
-                 "cxcore.report_pptx", "cxcore.report_model"}),
+                 "cxcore.report_pptx", "cxcore.report_model", "cxcore.slides"}),
     ("registry", {"cxcore.schema", "cxcore.restore"}),
     ("demo", {"cxcore.demo", "cxcore.demo.*"}),
     ("cli", {"cxcore.cli", "cxcore.cli_*", "cxcore.__main__"}),

@@ -210,3 +210,41 @@ def test_survey_questions_are_confirmed_in_the_preview(app_page, accounts, works
         assert session.db.execute("select count(*) from response_attributes").fetchone()[0] == 5
     finally:
         session.close()
+
+
+def test_link_a_question_to_a_journey_step(app_page, accounts, workspace):
+    from cxcore import attributes, journeys
+    from cxcore import importers as im
+
+    session = wsmod.open_session(accounts, workspace.id, "owner")
+    try:
+        journey = journeys.create_journey(session, "Fly with us")
+        journeys.add_step(session, journey, "Book")
+        checkin = journeys.add_step(session, journey, "Check in")
+        im.commit_import(session, im.prepare_import(
+            "responses", AIRLINE, default_date="2024-12-31", not_applicable=["0"]))
+    finally:
+        session.close()
+    at = app_page("pages/import_data.py", user="editor")
+    assert not at.exception
+    def questions_table():
+        return next(d.value for d in at.dataframe if "Question" in getattr(d.value, "columns", []))
+
+    table = questions_table()
+    assert table["Question"].tolist() == ["Class", "Seat comfort", "Checkin service",
+                                          "satisfaction"]
+    assert table["Scale"].tolist()[1] == "1-5" and table["N/A codes"].tolist()[1] == "0"
+    session = wsmod.open_session(accounts, workspace.id, "owner")
+    target = attributes.get_attribute(session.db, "checkin_service")["id"]
+    session.close()
+    at.selectbox(key="link_question").set_value(target)
+    at.selectbox(key="link_step").set_value(checkin)
+    at.button(key="link_go").click().run()
+    assert not at.exception
+    assert questions_table()["Journey step"].tolist()[2] == "Fly with us / Check in"
+    assert "now linked to Fly with us / Check in" in at.success[0].value
+    session = wsmod.open_session(accounts, workspace.id, "owner")
+    try:
+        assert attributes.get_attribute(session.db, "checkin_service")["step_id"] == checkin
+    finally:
+        session.close()

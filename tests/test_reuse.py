@@ -70,7 +70,8 @@ def snapshot(session):
 
 def test_copies_the_setup_and_nothing_of_the_client(source, target):
     counts = reuse.copy_setup(source, target, set(reuse.REUSABLE))
-    assert counts == {"guides": 2, "targets": 5, "finance": 3, "journeys": 1, "branding": 0}
+    assert counts == {"guides": 2, "targets": 5, "finance": 3, "tag_rules": 0, "journeys": 1,
+                      "branding": 0}
 
     assert interviews.guide(target, "customer") == CUSTOMER_GUIDE
     assert interviews.guide(target, "employee") == EMPLOYEE_GUIDE
