@@ -681,3 +681,15 @@ def segment_names(session: WorkspaceSession) -> list[str]:
         f"select distinct coalesce(nullif(trim(segment), ''), '{NOT_SET}') from responses "
         "order by 1").fetchall()
     return [r[0] for r in rows]
+
+
+def journey_drivers(session: WorkspaceSession, journey_id: int, period: str | Period = "all",
+                    outcome: str | None = None) -> dict[int, dict[str, Any]]:
+    """Driver results to draw on the journey map of ``journey_id``: step id → that step's
+    :func:`step_drivers` row (its linked questions with share, interval, rank, performance and
+    quadrant; ``weight_pct`` the step's total share; ``fix_first`` when any of them is to fix
+    first), for the outcome ``outcome`` (default :func:`default_outcome`) in ``period``.
+    Steps without linked questions are absent; empty when there are too few answers."""
+    result = key_drivers(session, outcome or default_outcome(session), period)
+    return {row["step_id"]: row for row in step_drivers(session, result)
+            if row["journey_id"] == journey_id}

@@ -7,6 +7,7 @@ import streamlit as st
 
 from cxcore import driver_charts as charts
 from cxcore import drivers as dr
+from cxcore import export
 from cxcore import key_drivers as kd
 from cxcore import scorecard as sc
 from cxui import shell
@@ -49,7 +50,7 @@ def signed(value) -> str:
 
 
 def csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    return export.frame_csv(frame)  # formula-like text neutralised, like every download
 
 
 st.title("Drivers of CX quality")

@@ -252,6 +252,9 @@ def test_step_drivers_for_the_journey_map(survey):
     assert steps[0]["weight_pct"] == pytest.approx(
         next(d["weight_pct"] for d in result["drivers"] if d["attribute"] == "app"))
     assert kd.step_drivers(session, {"drivers": []}) == []
+    on_map = kd.journey_drivers(session, journey)
+    assert list(on_map) == [step] and on_map[step]["drivers"][0]["attribute"] == "app"
+    assert kd.journey_drivers(session, journey + 1) == {}
 
 
 def test_outcome_choices(survey):
