@@ -646,6 +646,24 @@ def set_small_sample_threshold(session: WorkspaceSession, n: int) -> None:
     session.set_setting(SMALL_SAMPLE_SETTING, int(n))
 
 
+def save_settings(session: WorkspaceSession, *, new_targets: dict[str, dict[str, Any]],
+                  gross_margin_pct: float, annual_discount_rate_pct: float,
+                  clv_horizon_years: float, small_sample_min: int, timezone_name: str,
+                  currency: str, number_format: str) -> None:
+    """Everything the Scorecard's settings form holds, stored in one transaction (editors+):
+    :func:`set_targets`, :func:`set_finance_settings`, :func:`set_small_sample_threshold` and
+    :func:`cxcore.locale_settings.set_locale`. The first refusal raises ValidationError and
+    nothing at all is stored."""
+    session.require("editor")
+    with session.db.atomic():
+        set_targets(session, new_targets)
+        set_finance_settings(session, gross_margin_pct, annual_discount_rate_pct,
+                             clv_horizon_years)
+        set_small_sample_threshold(session, small_sample_min)
+        loc.set_locale(session, timezone_name=timezone_name, currency=currency,
+                       number_format=number_format)
+
+
 def finance_settings(session: WorkspaceSession) -> dict[str, float]:
     """Gross margin (%), annual discount rate (%) and the lifetime horizon (years) of the
     CLVs."""
