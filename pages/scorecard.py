@@ -151,9 +151,9 @@ def metric_card(container, key: str) -> None:
     if change.meaningful is not True:
         delta_color = "off"  # grey: not shown to be larger than the noise
     with container.container(border=True):
-        st.metric(d.label, sc.format_value(card.get(key), d.unit, where=WHERE),
-                  sc.format_change(change.change, d.unit, WHERE),
-                  delta_color=delta_color, help=d.help)
+        shell.metric(d.label, sc.format_value(card.get(key), d.unit, where=WHERE),
+                     sc.format_change(change.change, d.unit, WHERE),
+                     delta_color=delta_color, help=d.help)
         extra = ""
         if interval := sc.metric_interval_text(card, key, where=WHERE):
             extra = f" · {interval}"
