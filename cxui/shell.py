@@ -355,8 +355,7 @@ def _create_owner_form(acc: Accounts) -> None:
         with message.container():
             show_error(exc)
         return
-    form_area.empty()
-    message.empty()
+    form_area.empty()  # the message slot is inside it: emptying it again would address a gone block
     # Signed in straight away: they have just typed the password twice.
     _start_session(acc, authenticator(acc), user["username"])
     # Kept (not a one-run flash) because the cookie component reruns the page at once.
@@ -487,8 +486,16 @@ def url_select(label: str, options: Sequence[Any], *, key: str, param: str,
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]  # e.g. a deleted journey: fall back to the default
     value = (container or st).selectbox(label, options, key=key, **selectbox_args)
-    text = None if value is None else to_text(value)
-    if param not in rejected:
+    # A refused link stays refused (and in the address) until another value is picked, so the
+    # reruns that follow (e.g. the sign-in cookie being stored) do not quietly open the default.
+    refused = st.session_state.setdefault("_cx_url_refused", {})
+    if param in rejected:
+        refused[param] = (asked, value)
+    elif refused.get(param) == (asked, value):
+        rejected[param] = asked
+    else:
+        refused.pop(param, None)
+        text = None if value is None else to_text(value)
         if text is None:
             st.query_params.pop(param, None)
         elif st.query_params.get(param) != text:
@@ -497,14 +504,22 @@ def url_select(label: str, options: Sequence[Any], *, key: str, param: str,
     return value
 
 
+def forget_url_param(param: str) -> None:
+    """Drop ``param`` from the address and forget that it was refused (then rerun to show the
+    default choice)."""
+    st.query_params.pop(param, None)
+    st.session_state.get("_cx_url_refused", {}).pop(param, None)
+    st.session_state.get("_cx_url_rejected", {}).pop(param, None)
+
+
 def url_rejected(param: str) -> str | None:
     """The URL's value for ``param`` if :func:`url_select` could not use it in this run."""
     return st.session_state.get("_cx_url_rejected", {}).get(param)
 
 
 NO_ACCESS = ("This link opens a workspace you are not a member of, or one that no longer "
-             "exists. Ask the workspace's owner to invite you, or pick one of your workspaces "
-             "in the sidebar.")
+             "exists. Ask the workspace's owner to invite you, or open one of your own "
+             "workspaces.")
 
 
 # ---- workspace ----------------------------------------------------------------------------------
@@ -569,6 +584,9 @@ def page_session(min_role: str = "viewer") -> wsmod.WorkspaceSession:
     ws_id = current_workspace_id(username)
     if url_rejected("ws"):
         st.error(NO_ACCESS)
+        if st.button("Open my workspace", key="no_access_open_mine"):
+            forget_url_param("ws")
+            st.rerun()
         st.stop()
     if ws_id is None:
         st.info("You are not in any workspace yet. Create one on the **Workspaces** page, or ask "

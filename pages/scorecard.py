@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from cxcore import export, money
 from cxcore import locale_settings as loc
-from cxcore import money
 from cxcore import scorecard as sc
 from cxcore import scorecard_charts as charts
 from cxui import report_buttons, shell
@@ -287,8 +287,11 @@ to_group = b2.selectbox("They become", ["promoter", "passive"], key="bc_to",
 cost = b3.number_input(f"Programme cost ({WHERE.currency})", 0.0, 1e12, 5000.0, step=500.0,
                        key="bc_cost")
 case = cached_case(session, KEY, period, float(convert), to_group, float(cost))
+case_text = money.case_lines(case, WHERE)
+if not case["missing"]:
+    st.markdown(shell.esc(case_text[0].rstrip(":") + "."))  # the question being answered
 if case["missing"]:
-    st.info(shell.esc(money.case_lines(case, WHERE)[0]))
+    st.info(shell.esc(case_text[0]))
 else:
     labels = {"retained_revenue": "Kept revenue", "spend_difference": "Higher spend",
               "referral_value": "Referrals", "extra_revenue": "Extra revenue a year",
@@ -304,13 +307,13 @@ else:
     k3.metric("Payback", "never" if fig["payback_months"].value is None else
               f"{loc.format_number(fig['payback_months'].value, 1, WHERE)} months",
               help="Programme cost / extra margin a month.")
-    st.dataframe(pd.DataFrame([{
+    st.table(pd.DataFrame([{
         "Figure": label, "Estimate": loc.format_money(fig[key].value, WHERE),
         "95 % CI": (f"{loc.format_money(fig[key].low, WHERE)} to "
                     f"{loc.format_money(fig[key].high, WHERE)}"),
-        "Source": case["sources"].get(key, "sum of the above")} for key, label in labels.items()]),
-        hide_index=True, width="stretch", key="bc_table")
-    bullet_lines(money.case_lines(case, WHERE)[-2:])
+        "Source": case["sources"].get(key, "sum of the above")} for key, label in labels.items()
+    ]).set_index("Figure"))  # a static table: the sources wrap instead of being cut off
+    bullet_lines(case_text[-2:])  # the return and the payback, with their intervals
     st.caption(f"Intervals: {case['draws']:,} simulated draws of the measured retention, revenue "
                "and referral rates (fixed seed, so the report and the command line print the "
                "same).")
@@ -371,7 +374,7 @@ table = pd.DataFrame([{
     "target": targets.get(d.key, {}).get("target"),
     "status": sc.status(d.key, card.get(d.key), targets)} for d in sc.METRICS])
 e1, e2 = st.columns(2)
-e1.download_button("Scorecard as CSV", table.to_csv(index=False).encode("utf-8"),
+e1.download_button("Scorecard as CSV", export.frame_csv(table),
                    file_name=f"scorecard-{period}.csv", mime="text/csv",
                    icon=":material/download:", key="sc_csv")
 e2.download_button("NPS trend as PNG", lambda: charts.to_png(nps_chart),

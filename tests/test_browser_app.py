@@ -48,6 +48,8 @@ def test_first_visitor_opening_any_page_url_sees_only_the_sign_in_form(tmp_path)
                 assert page.query_selector(selector) is None, (spec.path, selector)
             body = page.inner_text("body")
             assert "Brightside" not in body, spec.path
+            # no page names before sign-in (the first visit used to list the files in pages/)
+            assert page.get_by_test_id("stSidebarNav").count() == 0, spec.path
 
 
 def test_owner_first_run_demo_every_page_and_sign_out(tmp_path):
@@ -67,8 +69,9 @@ def test_owner_first_run_demo_every_page_and_sign_out(tmp_path):
         wait_for_app(page)
         screenshot(page, "app-00-start-here")
         page.get_by_role("button", name="Sign out").click()
-        page.get_by_role("button", name="Sign in again").click()
-        page.get_by_role("button", name="Sign in").wait_for()
+        wait_for_app(page)
+        page.goto(url)  # a reload: the revoked cookie does not sign in again
+        page.get_by_role("button", name="Sign in", exact=True).wait_for()
         wait_for_app(page)
 
         textbox(page, "Username").fill("olivia")

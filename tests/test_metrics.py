@@ -217,3 +217,12 @@ def test_rating_index_within_0_100(ratings: list[int]) -> None:
         assert value is None
     else:
         assert 0.0 <= value <= 100.0 + 1e-9
+
+
+def test_t_quantile_without_scipy_matches_the_tables() -> None:
+    # Student's t tables: t(0.975; 30) = 2.0423, t(0.975; 100) = 1.9840, t(0.995; 60) = 2.6603;
+    # below 30 degrees of freedom scipy answers: t(0.975; 3) = 3.1824.
+    assert m.t_quantile(0.975, 30) == pytest.approx(2.042272, abs=1e-6)
+    assert m.t_quantile(0.975, 100) == pytest.approx(1.983972, abs=1e-6)
+    assert m.t_quantile(0.995, 60) == pytest.approx(2.660283, abs=1e-6)
+    assert m.t_quantile(0.975, 3) == pytest.approx(3.182446, abs=1e-6)

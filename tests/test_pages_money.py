@@ -40,9 +40,9 @@ def test_business_case_calculator(app_page, editor_session) -> None:
     assert metrics["Extra gross margin a year"] == loc.format_money(2030 / L)
     assert metrics["Return in the first year"] == "587 %"
     assert metrics["Payback"] == "1.7 months"
-    table = next(d.value for d in at.dataframe if "Source" in d.value.columns)
-    assert list(table.columns) == ["Figure", "Estimate", "95 % CI", "Source"]
-    assert table.iloc[0]["Figure"] == "Kept revenue"
+    table = next(t.value for t in at.table if "Source" in t.value.columns)
+    assert list(table.columns) == ["Estimate", "95 % CI", "Source"]
+    assert table.index[0] == "Kept revenue"
     assert " to " in table.iloc[0]["95 % CI"] and table.iloc[0]["Source"]
     # Passives instead of promoters: another case, computed by the same function.
     at.selectbox(key="bc_to").set_value("passive").run()

@@ -46,7 +46,7 @@ BEHAVIOUR = {
 TARGETS = {
     "nps": (30, 20), "csat_pct": (75, 70), "ces_mean": (5.0, 4.5), "rating_index": (70, 65),
     "enps": (40, 30), "retention_rate_pct": (96, 94), "churn_rate_pct": (4, 5),
-    "nrr_pct": (100, 97), "grr_pct": (90, 85), "clv": (3500, 3000),
+    "nrr_pct": (100, 97), "grr_pct": (90, 85), "clv": (900, 800),  # margin, 5 years
 }
 #: Service plans: about 40 % gross margin; money 10 % a year dearer now than later.
 GROSS_MARGIN_PCT = 40.0
