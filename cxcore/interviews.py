@@ -25,7 +25,7 @@ from sqlite_utils.migrations import Migrations
 
 from cxcore.accounts import now_iso
 from cxcore.errors import NotFound, Problem, ValidationError
-from cxcore.export import neutralise, unneutralise
+from cxcore.export import csv_text, unneutralise
 from cxcore.import_formats import detect_encoding
 from cxcore.tags import MAX_TAG, MAX_TAGS, normalise_tags, tag_problems  # noqa: F401 (re-exported)
 from cxcore.workspace import WorkspaceSession
@@ -461,7 +461,8 @@ def quote_wall(session: WorkspaceSession, tag: str | None = None,
                kind: str | None = None) -> list[dict[str, Any]]:
     """Every key quote (one per line of an interview's key quotes), newest interview first.
 
-    Each item: quote, interview_id, date, kind, interviewee, role_segment, sentiment, tags.
+    Each item: quote, interview_id, date, kind, interviewee, role_segment, sentiment, tags,
+    journey_id, journey_step_id, journey_step_name, customer_id.
     """
     out = []
     for item in list_interviews(session, tag=tag, kind=kind):
@@ -471,7 +472,11 @@ def quote_wall(session: WorkspaceSession, tag: str | None = None,
                 out.append({"quote": quote, "interview_id": item["id"], "date": item["date"],
                             "kind": item["kind"], "interviewee": item["interviewee"],
                             "role_segment": item["role_segment"],
-                            "sentiment": item["sentiment"], "tags": item["tags"]})
+                            "sentiment": item["sentiment"], "tags": item["tags"],
+                            "journey_id": item["journey_id"],
+                            "journey_step_id": item["journey_step_id"],
+                            "journey_step_name": item["journey_step_name"],
+                            "customer_id": item["customer_id"]})
     return out
 
 
@@ -542,17 +547,12 @@ def export_csv(session: WorkspaceSession, **filters: Any) -> str:
     "; ". Text is written as stored, except that a cell a spreadsheet would run as a formula
     gets a leading ``'`` (:func:`cxcore.export.neutralise`); the importer removes it again.
     """
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for item in list_interviews(session, **filters):
-        writer.writerow([neutralise(v) for v in (
-            item["kind"], item["date"], item["interviewee"], item["role_segment"],
-            item["channel"], item["interviewer"], item["journey_name"],
-            item["journey_step_name"], item["notes"], item["key_quotes"], item["pain_points"],
-            item["works_well"], item["sentiment"], "; ".join(item["tags"]), item["customer_id"],
-        )])
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, ((
+        item["kind"], item["date"], item["interviewee"], item["role_segment"],
+        item["channel"], item["interviewer"], item["journey_name"],
+        item["journey_step_name"], item["notes"], item["key_quotes"], item["pain_points"],
+        item["works_well"], item["sentiment"], "; ".join(item["tags"]), item["customer_id"],
+    ) for item in list_interviews(session, **filters)))
 
 
 @dataclass

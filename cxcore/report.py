@@ -32,7 +32,6 @@ from html import escape
 from typing import Any
 
 from cxcore import checklist, journeys, locale_settings, money, scorecard
-from cxcore import interviews as iv
 from cxcore import journey_charts as jc
 from cxcore.errors import CXError
 from cxcore.storage import slugify
@@ -110,9 +109,9 @@ def _program_section(program: dict[str, Any]) -> str:
     return (
         '<section id="program"><h2>Why we exist, and where the program stands</h2>'
         f'{why}'
-        f'<div class="progress" role="img" aria-label="{pct}% of the way">'
+        f'<div class="progress" role="img" aria-label="{pct}% complete overall">'
         f'<div class="bar" style="width:{pct}%"></div></div>'
-        f'<p class="small">{program["done_count"]} of 6 steps done · {pct}% of the way</p>'
+        f'<p class="small">{e(checklist.progress_words(program))}</p>'
         '<table class="steps"><thead><tr><th>#</th><th>Step</th><th>Status</th>'
         '<th>Evidence</th></tr></thead><tbody>' + "".join(rows) + '</tbody></table></section>')
 
@@ -335,21 +334,25 @@ def _journey_section(session: WorkspaceSession, today: date) -> tuple[str, int, 
 
 
 def _quotes_section(session: WorkspaceSession) -> str:
-    quotes = iv.quote_wall(session)[:QUOTES_SHOWN]
+    from cxcore.quotes import real_quotes
+
+    quotes = real_quotes(session, limit=QUOTES_SHOWN, hide_names=True)
     head = '<section id="voices"><h2>In their own words</h2>'
     if not quotes:
-        return head + ('<p class="empty">No quotes yet: key quotes from logged customer and '
-                       'employee interviews appear here.</p></section>')
+        return head + ('<p class="empty">No quotes yet: key quotes from logged interviews and '
+                       'survey comments appear here.</p></section>')
+    mood = {"detractor": "negative", "passive": "neutral", "promoter": "positive"}
     items = []
     for q in quotes:
-        who = " · ".join(x for x in (
-            q["role_segment"], "customer" if q["kind"] == "customer" else "employee",
-            _day(q["date"])) if x)
-        items.append(f'<figure class="quote {e(q["sentiment"] or "")}"><blockquote>'
-                     f'{e(q["quote"])}</blockquote><figcaption>{e(who)}</figcaption></figure>')
-    return (head + f'<div class="quotes">{"".join(items)}</div><p class="small">The '
-            f'{len(quotes)} most recent key quotes from the interview log (names left out).</p>'
-            '</section>')
+        who = " · ".join(x for x in (q["who"], q["source"], q["journey_step"], _day(q["date"]))
+                         if x)
+        items.append(f'<figure class="quote {e(q["sentiment"] or mood.get(q["group"], ""))}">'
+                     f'<blockquote>{e(q["text"])}</blockquote><figcaption>{e(who)}'
+                     '</figcaption></figure>')
+    return (head + f'<div class="quotes">{"".join(items)}</div><p class="small">'
+            f'{len(quotes)} real quotes, newest first: interview key quotes and survey '
+            'comments, unhappy and happy customers alternating (names and e-mail addresses '
+            'left out).</p></section>')
 
 
 def _driver_findings(session: WorkspaceSession, period: str) -> list[str] | None:
@@ -413,7 +416,7 @@ def _glance(card: dict, changes: dict, program: dict, open_actions: int, overdue
         tiles.append((d.label, scorecard.format_value(value, d.unit, missing="—", where=where),
                       sub))
     tiles.append(("Program steps done", f"{program['done_count']} of 6",
-                  f"{round(100 * program['total_progress'])}% of the way"))
+                  f"{round(100 * program['total_progress'])} % complete overall"))
     tiles.append(("Open actions", f"{open_actions:,}",
                   f"{overdue:,} overdue" if open_actions else "none open"))
     return '<section class="glance" aria-label="At a glance">' + "".join(

@@ -30,6 +30,9 @@ SECTIONS: dict[str, list[PageSpec]] = {
     "Measure": [
         PageSpec("pages/scorecard.py", "Scorecard", ":material/monitoring:", "viewer"),
         PageSpec("pages/drivers.py", "Drivers", ":material/insights:", "viewer"),
+        PageSpec("pages/comments.py", "Comments", ":material/comment:", "viewer"),
+        PageSpec("pages/follow_ups.py", "Follow-ups", ":material/inbox:", "viewer"),
+        PageSpec("pages/customer.py", "Customer", ":material/person_search:", "viewer"),
         PageSpec("pages/import_data.py", "Import data", ":material/upload_file:", "editor"),
     ],
     "Settings": [

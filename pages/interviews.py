@@ -9,10 +9,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from cxcore import comments
 from cxcore import interview_charts as charts
 from cxcore import interviews as iv
 from cxcore.errors import ValidationError
-from cxui import shell
+from cxcore.quotes import real_quotes
+from cxui import links, shell
 
 session = shell.page_session()
 ALL = "All"
@@ -81,6 +83,10 @@ def interview_form(form_key: str, kind: str, values: dict[str, Any] | None = Non
         tags = right.text_input("Tags (comma separated)", value=", ".join(values.get("tags", [])),
                                 help="For example: delivery, installation, pricing, staff",
                                 key=f"{form_key}_tags")
+        customer_id = left.text_input("Customer id (optional)",
+                                      value=values.get("customer_id") or "",
+                                      help="Links the interview to the customer's own page.",
+                                      key=f"{form_key}_customer")
         submitted = st.form_submit_button("Save interview", type="primary")
     if not submitted:
         return None
@@ -90,7 +96,7 @@ def interview_form(form_key: str, kind: str, values: dict[str, Any] | None = Non
             "journey_id": chosen.get("journey_id"),
             "journey_step_id": chosen.get("journey_step_id"), "notes": notes,
             "key_quotes": quotes, "pain_points": pains, "works_well": works,
-            "sentiment": sentiment, "tags": tags}
+            "sentiment": sentiment, "tags": tags, "customer_id": customer_id}
 
 
 # ---- undo of the last delete --------------------------------------------------------------------
@@ -142,8 +148,10 @@ with tabs["Log"]:
             "Sentiment": r["sentiment"], "Tags": ", ".join(r["tags"]),
             "Journey": " › ".join(x for x in (r["journey_name"], r["journey_step_name"]) if x),
             "Notes": (r["notes"] or "")[:200],
+            "Customer": links.customer_url(r["customer_id"]),
         } for r in rows])
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            "Customer": links.customer_column()})
 
         by_id = {r["id"]: r for r in rows}
         chosen_id = st.selectbox(
@@ -157,7 +165,8 @@ with tabs["Log"]:
             meta = [("Role or segment", item["role_segment"]), ("Channel", item["channel"]),
                     ("Interviewer", item["interviewer"]),
                     ("Journey", item["journey_name"]), ("Step", item["journey_step_name"]),
-                    ("Sentiment", item["sentiment"]), ("Tags", ", ".join(item["tags"]))]
+                    ("Sentiment", item["sentiment"]), ("Tags", ", ".join(item["tags"])),
+                    ("Customer id", item["customer_id"])]
             st.text("\n".join(f"{label}: {value}" for label, value in meta if value))
             for label, field in (("Notes", "notes"), ("Key quotes", "key_quotes"),
                                  ("Pain points", "pain_points"),
@@ -244,20 +253,33 @@ with tabs["Themes"]:
 
 # ---- quote wall ---------------------------------------------------------------------------------
 with tabs["Quote wall"]:
-    wall_tag = st.selectbox("Tag", [ALL, *[t["tag"] for t in iv.all_tags(session)]],
-                            key="iv_wall_tag")
-    quotes = iv.quote_wall(session, tag=None if wall_tag == ALL else wall_tag)
+    themes = [t["tag"] for t in comments.all_themes(session)]
+    step_choices = {c["journey_step_id"]: c["label"] for c in iv.journey_choices(session)
+                    if c["journey_step_id"] is not None}
+    w1, w2, w3 = st.columns([2, 2, 1])
+    wall_tag = w1.selectbox("Theme", [ALL, *themes], key="iv_wall_tag")
+    wall_step = w2.selectbox("Journey step", [ALL, *step_choices], key="iv_wall_step",
+                             format_func=lambda s: s if s == ALL else step_choices[s])
+    w3.write("")
+    with_comments = w3.toggle("Survey comments too", value=True, key="iv_wall_comments")
+    quotes = real_quotes(session, theme=None if wall_tag == ALL else wall_tag,
+                         journey_step_id=None if wall_step == ALL else wall_step, limit=150,
+                         hide_names=False, sources=("interview", "comment") if with_comments
+                         else ("interview",))
     if not quotes:
-        st.info("No key quotes yet.")
+        st.info("No quotes yet for this choice.")
     columns = st.columns(3)
-    for n, quote in enumerate(quotes[:150]):
+    for n, quote in enumerate(quotes):
         with columns[n % 3].container(border=True):
-            st.text(f"“{quote['quote']}”")
-            who = quote["interviewee"] + (f", {quote['role_segment']}"
-                                          if quote["role_segment"] else "")
-            st.caption(shell.esc(f"{who} · {quote['kind']} · {quote['date']}"))
-    if len(quotes) > 150:
-        st.caption(f"Showing 150 of {len(quotes)} quotes; pick a tag to narrow them down.")
+            st.text(f"“{quote['text']}”")
+            mood = quote["sentiment"] or quote["group"]
+            st.caption(shell.esc(" · ".join(x for x in (
+                quote["who"], quote["source"], quote["journey_step"], mood, quote["date"])
+                if x)))
+    if len(quotes) >= 150:
+        st.caption("Showing 150 quotes; pick a theme or a step to narrow them down.")
+    st.caption("Real words only: interview key quotes and survey comments as stored, newest "
+               "first, e-mail addresses hidden.")
 
 # ---- guides -------------------------------------------------------------------------------------
 with tabs["Interview guides"]:

@@ -21,6 +21,27 @@ def _corr(rxx: list[list[float]], rxy: list[float]) -> np.ndarray:
     return r
 
 
+@pytest.mark.parametrize(("r12", "rxy", "expected", "r2"), [
+    # Published output of the R package rwa (M. Chan; Tonidandel & LeBreton's RWA-Web method),
+    # reference page of rwa(): rwa(diamonds, "price", c("depth", "carat")), all 53,940 rows...
+    (0.02822431, [-0.0106474, 0.9215913], [0.000729149, 0.849946308], 0.8506755),
+    # ...and the same on a 1,000-row subsample with use = "complete.obs".
+    (0.02797885, [-0.01517396, 0.92138091], [0.0009543612, 0.8496668919], 0.8506213),
+])
+def test_published_example_diamonds(r12, rxy, expected, r2) -> None:
+    r = _corr([[1, r12], [r12, 1]], rxy)
+    eps = kda.relative_weights(r)
+    assert eps == pytest.approx(expected, rel=2e-5)
+    assert eps.sum() == pytest.approx(r2, rel=1e-6)
+    # Rescaled weights as published: 99.91428588 and 0.08571412 % in the first example.
+    if r12 == 0.02822431:
+        assert 100 * eps / eps.sum() == pytest.approx([0.08571412, 99.91428588], abs=2e-5)
+        values, vectors = np.linalg.eigh(r[:2, :2])
+        lam = (vectors * np.sqrt(values)) @ vectors.T
+        assert lam.ravel() == pytest.approx([0.99990040, 0.01411356, 0.01411356, 0.99990040],
+                                            abs=1e-8)
+
+
 def test_two_drivers_by_hand() -> None:
     # r12 = 0.5, r1y = 0.6, r2y = 0.4. Rxx^(1/2) = [[c, s], [s, c]] with
     # c = (√1.5 + √0.5)/2, s = (√1.5 − √0.5)/2; β = Λ⁻¹ rxy; ε = Λ² β².
