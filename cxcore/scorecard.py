@@ -724,6 +724,24 @@ def set_small_sample_threshold(session: WorkspaceSession, n: int) -> None:
     session.set_setting(SMALL_SAMPLE_SETTING, int(n))
 
 
+def save_settings(session: WorkspaceSession, *, new_targets: dict[str, dict[str, Any]],
+                  gross_margin_pct: float, annual_discount_rate_pct: float,
+                  clv_horizon_years: float, small_sample_min: int, timezone_name: str,
+                  currency: str, number_format: str) -> None:
+    """Everything the Scorecard's settings form holds, stored in one transaction (editors+):
+    :func:`set_targets`, :func:`set_finance_settings`, :func:`set_small_sample_threshold` and
+    :func:`cxcore.locale_settings.set_locale`. The first refusal raises ValidationError and
+    nothing at all is stored."""
+    session.require("editor")
+    with session.db.atomic():
+        set_targets(session, new_targets)
+        set_finance_settings(session, gross_margin_pct, annual_discount_rate_pct,
+                             clv_horizon_years)
+        set_small_sample_threshold(session, small_sample_min)
+        loc.set_locale(session, timezone_name=timezone_name, currency=currency,
+                       number_format=number_format)
+
+
 def finance_settings(session: WorkspaceSession) -> dict[str, float]:
     """Gross margin (%), annual discount rate (%) and the lifetime horizon (years) of the
     CLVs."""
@@ -1042,6 +1060,10 @@ TESTS_NOTE = ("A change is called meaningful only when both periods have enough 
               "tested.")
 
 
+def _p(value: float) -> str:
+    return "< 0.001" if value < 0.001 else f"= {value:.3f}"
+
+
 def _sample_sizes(d: MetricDef, card: dict[str, Any]) -> int:
     return {"nps": card.get("nps_n"), "enps": card.get("enps_n"), "csat_pct": card.get("csat_n"),
             "ces_mean": card.get("ces_n")}.get(d.key) or 0
@@ -1089,8 +1111,7 @@ def compare(current: dict[str, Any], previous: dict[str, Any] | None, *,
         if previous is None or change is None:
             row["note"] = "no comparison data"
         elif d.key in ("churn_rate_pct", "retention_rate_pct"):
-            row["note"] = ("not tested: both periods count mostly the same customers, so they "
-                           "are not independent samples")
+            row["note"] = "not tested (mostly the same customers in both periods)"
         elif d.test is not None:
             n_now, n_before = _sample_sizes(d, current), _sample_sizes(d, previous)
             if min(n_now, n_before) < min_n:
@@ -1105,10 +1126,10 @@ def compare(current: dict[str, Any], previous: dict[str, Any] | None, *,
     for key, test in tests.items():
         row = rows[key]
         row["meaningful"] = adjusted[key] < alpha
-        corrected = (f", {adjusted[key]:.3f} after Holm's correction for {family} tested "
-                     "metrics" if family > 1 else "")
+        corrected = (f"; {_p(adjusted[key])} after Holm's correction for {family} tests"
+                     if family > 1 else "")
         verdict = "meaningful change" if row["meaningful"] else "within the noise"
-        row["note"] = f"{verdict} (p = {test.p_value:.3f}{corrected})"
+        row["note"] = f"{verdict} (p {_p(test.p_value)}{corrected})"
         row.update(p_value=test.p_value, p_holm=adjusted[key], family=family)
     return {key: Change(key, **row) for key, row in rows.items()}
 
