@@ -93,8 +93,10 @@ outcome = pick[0].selectbox(
     format_func=lambda v: labels[v], key="dr_outcome",
     help="NPS, CSAT, effort, any rating question, or one answer of a single-choice question "
          "(e.g. 'Satisfaction = satisfied' against every other answer).")
-segment = pick[1].selectbox("Customers", [None, *segment_list], key="dr_segment",
-                            format_func=lambda s: "All segments" if s is None else s)
+segment = shell.url_select("Customers", [None, *segment_list], key="dr_segment",
+                           param="segment", container=pick[1],
+                           to_text=lambda s: "(all)" if s is None else s,
+                           format_func=lambda s: "All segments" if s is None else s)
 basis = {"Mean (0-100)": "mean", "Top box (%)": "top_box"}[pick[2].radio(
     "Performance as", ["Mean (0-100)", "Top box (%)"], key="dr_basis", horizontal=True,
     help="Mean: the average answer rescaled so the bottom of the scale is 0 and the top 100. "

@@ -151,9 +151,9 @@ def metric_card(container, key: str) -> None:
     if change.meaningful is not True:
         delta_color = "off"  # grey: not shown to be larger than the noise
     with container.container(border=True):
-        st.metric(d.label, sc.format_value(card.get(key), d.unit, where=WHERE),
-                  sc.format_change(change.change, d.unit, WHERE),
-                  delta_color=delta_color, help=d.help)
+        shell.metric(d.label, sc.format_value(card.get(key), d.unit, where=WHERE),
+                     sc.format_change(change.change, d.unit, WHERE),
+                     delta_color=delta_color, help=d.help)
         extra = ""
         if interval := sc.metric_interval_text(card, key, where=WHERE):
             extra = f" · {interval}"
@@ -438,14 +438,11 @@ if session.can_edit:
                     new[row["key"]] = {"target": float(target),
                                        "warn_at": None if warn is None or pd.isna(warn)
                                        else float(warn)}
-            saved_targets = shell.run_action(lambda: sc.set_targets(session, new) or True)
-            if saved_targets and shell.run_action(
-                    lambda: sc.set_finance_settings(session, margin, discount, horizon) or True
-            ) and shell.run_action(
-                    lambda: sc.set_small_sample_threshold(session, int(min_n)) or True
-            ) and shell.run_action(
-                    lambda: loc.set_locale(session, timezone_name=zone, currency=currency,
-                                           number_format=number_format) or True,
+            if shell.run_action(lambda: sc.save_settings(
+                    session, new_targets=new, gross_margin_pct=margin,
+                    annual_discount_rate_pct=discount, clv_horizon_years=horizon,
+                    small_sample_min=int(min_n), timezone_name=zone, currency=currency,
+                    number_format=number_format) or True,
                     success="Targets and settings saved."):
                 st.rerun()
 
