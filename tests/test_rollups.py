@@ -271,3 +271,17 @@ def test_check_command_reports_differences(editor_session, accounts) -> None:
     assert '"differences": 1' in text and '"promoters": 1' in text
     code, text = run()
     assert code == 1 and "DIFFER" in text and "rollup_responses" in text
+
+
+def test_erasure_moves_the_revenue_rollup_to_the_anonymous_id(owner_session) -> None:
+    _load_customers(owner_session)
+    _import(owner_session, "revenue", _csv("customer_id,date,amount,kind",
+                                           [("c1", "2025-03-01", 100, "new"),
+                                            ("c1", "2025-05-01", 40, "upsell")]))
+    anon = privacy.erase_customer(owner_session, "c1", "c1")["anonymous_id"]
+    db = owner_session.db
+    assert db.execute("select count(*) from rollup_revenue where customer_id = 'c1'"
+                      ).fetchone()[0] == 0
+    assert db.execute("select sum(net), min(month) from rollup_revenue where customer_id = ?",
+                      [anon]).fetchone() == (140.0, "2025-03")
+    assert rollups.check(db.conn)["ok"]
