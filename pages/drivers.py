@@ -7,6 +7,7 @@ import streamlit as st
 
 from cxcore import driver_charts as charts
 from cxcore import drivers as dr
+from cxcore import export
 from cxcore import key_drivers as kd
 from cxcore import scorecard as sc
 from cxui import shell
@@ -33,6 +34,17 @@ def cached_key_drivers(_session, key, outcome: str, period: str, segment: str | 
     return kd.key_drivers(_session, outcome, period, segment, basis=basis, groups=True)
 
 
+@st.cache_data(show_spinner="Comparing the groups…", max_entries=32)
+def cached_drivers_by_group(_session, key, outcome: str, by: str, period: str,
+                            segment: str | None) -> dict:
+    return kd.drivers_by_group(_session, outcome, by, period, segment)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_group_choices(_session, key) -> list[dict]:
+    return kd.group_choices(_session)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_choices(_session, key) -> tuple[list[dict], str, list[str]]:
     return (kd.outcome_choices(_session), kd.default_outcome(_session),
@@ -49,7 +61,7 @@ def signed(value) -> str:
 
 
 def csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    return export.frame_csv(frame)  # formula-like text neutralised, like every download
 
 
 st.title("Drivers of CX quality")
@@ -81,8 +93,10 @@ outcome = pick[0].selectbox(
     format_func=lambda v: labels[v], key="dr_outcome",
     help="NPS, CSAT, effort, any rating question, or one answer of a single-choice question "
          "(e.g. 'Satisfaction = satisfied' against every other answer).")
-segment = pick[1].selectbox("Customers", [None, *segment_list], key="dr_segment",
-                            format_func=lambda s: "All segments" if s is None else s)
+segment = shell.url_select("Customers", [None, *segment_list], key="dr_segment",
+                           param="segment", container=pick[1],
+                           to_text=lambda s: "(all)" if s is None else s,
+                           format_func=lambda s: "All segments" if s is None else s)
 basis = {"Mean (0-100)": "mean", "Top box (%)": "top_box"}[pick[2].radio(
     "Performance as", ["Mean (0-100)", "Top box (%)"], key="dr_basis", horizontal=True,
     help="Mean: the average answer rescaled so the bottom of the scale is 0 and the top 100. "
@@ -135,8 +149,8 @@ if kda_result["enough"]:
     else:
         basis_words = f"Computed on all {kda_result['n']:,} responses that answered every question"
     st.caption(
-        f"{basis_words} (complete cases; {kda_result['answered']:,} answered "
-        f"'{shell.esc(outcome_words)}' in {shell.esc(words)}). Responses missing any "
+        f"{basis_words} (complete cases; {kda_result['answered']:,} responses in "
+        f"{shell.esc(words)} have an answer to the outcome question). Responses missing any "
         "question, or answering 'not applicable', are left out rather than filled in "
         "(pairwise correlations would mix different customers). Method: Johnson's relative "
         "weights, each question's share of the variance that the questions together explain, "
@@ -159,7 +173,9 @@ if kda_result["enough"]:
                   else "Performance (top box, % of answers)")
     st.altair_chart(charts.quadrant_chart(kda_result["drivers"], kda_result["lines"],
                                           perf_title), width="stretch")
-    st.caption(f"Dashed lines: the average share ({kda_result['lines']['weight_pct']:.0f}%) and "
+    st.caption("A number instead of a name is the question's rank in the table below (no room "
+               "for its name). "
+               f"Dashed lines: the average share ({kda_result['lines']['weight_pct']:.0f}%) and "
                f"the average performance ({kda_result['lines']['performance']:.0f}). **Fix "
                "first**: important and scoring below average. **Keep up**: important and "
                "scoring well. **Watch**: less important and scoring low. **Less urgent**: less "
@@ -312,8 +328,7 @@ VERDICT = {"more": "▲ matters more than for the rest", "less": "▼ matters le
 CONSISTENT = {"differs": "differs", "consistent": "consistent (within the noise)",
               "too few to tell": "too few to tell"}
 tab_names = (["NPS by channel", "NPS by segment"] if has_nps else []) + [
-    "Drivers by segment", "Drivers by channel", "Same questions across channels",
-    "Across journey steps"]
+    "Drivers by group", "Same questions across channels", "Across journey steps"]
 tabs = st.tabs(tab_names)
 if has_nps:
     for by, plural, tab in zip(("channel", "segment"), ("channels", "segments"), tabs[:2],
@@ -343,16 +358,28 @@ if has_nps:
                 for r in rows])), file_name=f"drivers-{plural}-{period}.csv", mime="text/csv",
                 icon=":material/download:", key=f"dr_{plural}_csv")
 group_tabs = tabs[2:] if has_nps else tabs
-for by, tab in zip(("segment", "channel"), group_tabs[:2], strict=True):
-    with tab:
-        groups = kda_result.get(f"by_{by}") or []
-        if not kda_result["enough"] or not groups:
-            st.info(f"Too few to tell: drivers by {by} need the key driver analysis above and "
-                    f"at least two {by}s.")
-            continue
-        st.caption(f"What explains '{shell.esc(outcome_words)}' in each {by}, against the rest "
-                   "of the customers: a question \"matters more\" only when the 95% interval of "
-                   "the difference in its share excludes zero.")
+with group_tabs[0]:
+    by_options = {c["value"]: c["label"] for c in cached_group_choices(session, KEY)
+                  if c["value"] not in (outcome, outcome.split("=")[0])}
+    by = st.selectbox("Compare customers by", list(by_options), key="dr_group_by",
+                      format_func=lambda v: by_options[v],
+                      help="Each group's drivers against those of everyone else: a segment, "
+                           "a channel, or any single-choice question of the survey.")
+    if not kda_result["enough"]:
+        st.info("Too few to tell: drivers by group need the key driver analysis above.")
+    else:
+        if by in ("segment", "channel"):
+            groups = kda_result.get(f"by_{by}") or []
+        else:
+            groups = cached_drivers_by_group(session, KEY, outcome, by, period, segment)["groups"]
+        by_words = by_options[by].lower()
+        if not groups:
+            st.info(f"Too few to tell: every complete answer has the same {by_words}.")
+        else:
+            st.caption(f"What explains '{shell.esc(outcome_words)}' in each group of "
+                       f"{shell.esc(by_words)}, against the rest of the customers: a question "
+                       "\"matters more\" only when the 95% interval of the difference in its "
+                       "share excludes zero.")
         for g in groups:
             if not g["enough"]:
                 st.markdown(f"**{shell.esc(g['group'])}**: {shell.esc(g['reason'])}.")
@@ -360,14 +387,14 @@ for by, tab in zip(("segment", "channel"), group_tabs[:2], strict=True):
             st.markdown(f"**{shell.esc(g['group'])}** ({g['n']:,} responses; the rest "
                         f"{g['rest_n']:,})")
             st.dataframe(pd.DataFrame([{
-                "Question": d["label"], f"Share in {g['group']} %": f"{d['weight_pct']:.1f}",
+                "Question": d["label"], "Share here %": f"{d['weight_pct']:.1f}",
                 "95% interval": f"{d['low_pct']:.1f}-{d['high_pct']:.1f}",
                 "Share in the rest %": f"{d['rest_pct']:.1f}",
                 "Difference (95%)": f"{d['diff']:+.1f} ({d['diff_low']:+.1f} to "
                                     f"{d['diff_high']:+.1f})",
                 "Verdict": VERDICT[d["verdict"]]} for d in g["drivers"]]),
                 hide_index=True, width="stretch")
-for by, tab in zip(("channel", "step"), group_tabs[2:], strict=True):
+for by, tab in zip(("channel", "step"), group_tabs[1:], strict=True):
     with tab:
         cons = (kda_result.get("consistency") or {}).get(by)
         if not kda_result["enough"] or not cons:
