@@ -69,10 +69,10 @@ with tabs[0]:
                   f"{pages:,})." if rows else "."))
     if rows:
         table = pd.DataFrame([{
-            "Date": r["date"], "NPS": r["nps"], "Group": r["group"], "Comment": r["comment"],
+            "Date": r["date"], "NPS": r["nps"], "Group": r["group"],
+            "Customer": links.customer_url(r["customer_id"]), "Comment": r["comment"],
             "Themes": ", ".join(r["tags"]), "Segment": r["segment"], "Channel": r["channel"],
             "Journey step": r["journey_step"],
-            "Customer": links.customer_url(r["customer_id"]),
         } for r in rows])
         picked = st.dataframe(
             table, hide_index=True, width="stretch", key="cm_table",
