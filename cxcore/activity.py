@@ -12,15 +12,13 @@ Each entry is a dict: ``at`` (ISO-8601 UTC), ``who``, ``kind``, ``action``, ``wh
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from typing import Any
 
 from cxcore.accounts import Accounts
 from cxcore.errors import PermissionDenied, Problem, ValidationError
-from cxcore.export import neutralise
+from cxcore.export import csv_text
 from cxcore.workspace import WorkspaceSession
 
 COLUMNS = ["at", "who", "kind", "action", "what", "change", "source"]
@@ -139,9 +137,6 @@ def choices(entries: list[dict]) -> tuple[list[str], list[str]]:
 
 def to_csv(entries: list[dict]) -> bytes:
     """Entries as UTF-8 CSV (with BOM), text that a spreadsheet would run as a formula
-    neutralised by :func:`cxcore.export.neutralise`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([neutralise(e.get(c)) for c in COLUMNS] for e in entries)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    neutralised by :func:`cxcore.export.csv_text` (the writer of every download)."""
+    rows = ([e.get(c) for c in COLUMNS] for e in entries)
+    return ("\ufeff" + csv_text(COLUMNS, rows)).encode("utf-8")

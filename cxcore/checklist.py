@@ -482,6 +482,15 @@ def overview(session: WorkspaceSession) -> dict[str, Any]:
     }
 
 
+def progress_words(view: dict[str, Any]) -> str:
+    """Where the six steps stand, in words that don't contradict each other: "3 of 6 steps
+    done, 3 under way · 90 % complete overall" (overall = ``total_progress``, where a step
+    under way counts by how much of its evidence is in)."""
+    under = sum(1 for s in view["steps"] if s["status"] == "in progress")
+    done = f"{view['done_count']} of 6 steps done" + (f", {under} under way" if under else "")
+    return f"{done} · {round(100 * view['total_progress'])} % complete overall"
+
+
 # ---- roll-out stages ----------------------------------------------------------------------------
 
 def _count(session: WorkspaceSession, sql: str, tables: tuple[str, ...]) -> int:

@@ -48,7 +48,8 @@ def cmd_import(args: argparse.Namespace, accounts: Accounts) -> int:
             known_customer_ids=session, date_format=args.date_format,
             default_date=args.date, reference_date=args.reference_date,
             ces_low_is_easy=args.ces_low_is_easy, scales=_scales(args.scale),
-            not_applicable=args.not_applicable, timezone=args.timezone)
+            not_applicable=args.not_applicable, timezone=args.timezone,
+            encoding=args.encoding)
         print(preview.report())
         if any(p.field == "date" and p.row is None for p in preview.problems):
             print("Hint: give one date for the whole file with --date YYYY-MM-DD.")
@@ -152,6 +153,9 @@ def register(subparsers: Any) -> None:
     imp.add_argument("--timezone", metavar="ZONE",
                      help="time zone times with an offset are converted to before their date is "
                           "taken (default: the workspace's setting, else UTC)")
+    imp.add_argument("--encoding", metavar="NAME",
+                     help="text encoding of a CSV file if detection gets it wrong, e.g. "
+                          "shift_jis, gb18030, cp1251, cp1252")
     imp.add_argument("--as", dest="as_user", metavar="USER",
                      help="act as this member (their role is checked)")
     imp.set_defaults(func=cmd_import)

@@ -26,9 +26,10 @@ def register(subparsers: Any) -> None:
                     "bootstrap 95%% intervals, on the responses that answered every question "
                     "(a random sample of 20,000 when there are more).")
     parser.add_argument("--workspace", required=True, help="workspace name or id")
-    parser.add_argument("--outcome", default="nps",
-                        help="nps (default), csat, ces, a rating question's key, or "
-                             "QUESTION=ANSWER for a label (e.g. satisfaction=satisfied)")
+    parser.add_argument("--outcome", default=None,
+                        help="nps, csat, ces, a rating question's key, or QUESTION=ANSWER for "
+                             "a label (e.g. satisfaction=satisfied); default: nps, or without "
+                             "NPS answers the survey's overall verdict question")
     parser.add_argument("--period", default="all",
                         help="all (default), 2026, 2026-Q3, 2026-05 or 2026-01-01..2026-03-31")
     parser.add_argument("--segment", help="only this customer segment")
@@ -77,7 +78,8 @@ def cmd_drivers(args: argparse.Namespace, accounts: Accounts) -> int:
     """Print the key drivers of ``--outcome`` in ``--workspace``."""
     session = open_workspace_session(accounts, args.workspace)
     try:
-        result = kd.key_drivers(session, args.outcome, args.period, args.segment,
+        outcome = args.outcome or kd.default_outcome(session)
+        result = kd.key_drivers(session, outcome, args.period, args.segment,
                                 drivers=args.driver,
                                 basis="top_box" if args.performance == "top-box" else "mean")
     finally:
@@ -96,7 +98,7 @@ def cmd_drivers(args: argparse.Namespace, accounts: Accounts) -> int:
           f"on {sampled}")
     print(f"  {'#':>2}  {'question':<34}{'share':>7}{'95% interval':>15}{'perf.':>7}  quadrant")
     for d in result["drivers"]:
-        interval = f"{d['low_pct']:.0f}-{d['high_pct']:.0f}%"
+        interval = f"{d['low_pct']:.1f}-{d['high_pct']:.1f}%"
         print(f"  {d['rank']:>2}  {d['label'][:33]:<34}{d['weight_pct']:>6.1f}%{interval:>15}"
               f"{d['performance']:>7.0f}  {d['quadrant']}")
     for text in result["findings"]:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from cxcore.errors import ValidationError
 from cxcore.workspace import WorkspaceSession
@@ -38,6 +39,27 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def csv_text(columns: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
+    """A header and rows as CSV text with every cell passed through :func:`neutralise`.
+
+    Every CSV the app offers for download is written here (or by :func:`iter_csv`, which
+    neutralises the same way), so no download can carry a live formula.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(str(c)) for c in columns])
+    writer.writerows([neutralise(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def frame_csv(frame: Any) -> bytes:
+    """A pandas DataFrame as a CSV download: UTF-8 with BOM, formula-like text neutralised,
+    missing values as empty cells."""
+    values = frame.astype(object).where(frame.notna(), None)
+    return ("\ufeff" + csv_text(list(frame.columns), values.itertuples(index=False, name=None))
+            ).encode("utf-8")
 
 
 def unneutralise(value: str | None) -> str | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,21 +70,83 @@ def read_bytes(source: Any) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
+#: Encodings charset-normalizer may choose between when a file is not UTF-8: the Windows code
+#: pages Excel writes around the world, and the common East Asian ones.
+FALLBACK_ENCODINGS = ["cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "cp932",
+                      "gb18030", "big5", "cp949", "koi8_r"]
+_KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\uac00-\ud7af]")
+
+
+def _share(text: str, script: re.Pattern) -> float:
+    """The fraction of the non-ASCII characters of ``text`` that are in ``script``."""
+    wide = sum(1 for c in text if ord(c) > 127)
+    return len(script.findall(text)) / wide if wide else 0.0
+
+
+def _western(text: str) -> bool:
+    """True when ``text`` reads like a Western European language: its non-ASCII characters are
+    mostly single accented letters between ASCII ones ("déçu", "Müller"). Text of another
+    encoding read as Windows-1252 comes out in long runs of non-ASCII characters instead
+    (Cyrillic, Central European, Chinese, Japanese)."""
+    runs = re.findall(r"[^\x00-\x7f]+", text)
+    wide = sum(len(r) for r in runs)
+    if not wide:
+        return True
+    return sum(len(r) for r in runs if len(r) >= 3) < 0.25 * wide
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def detect_encoding(data: bytes) -> str:
     """The text encoding of ``data``: a byte-order mark wins; otherwise UTF-8 if every byte
-    decodes as UTF-8, else Windows-1252 (what Excel writes on Western Windows), else Latin-1
-    (which decodes any byte)."""
+    decodes as UTF-8; otherwise charset-normalizer's best guess among
+    :data:`FALLBACK_ENCODINGS`, keeping Windows-1252 (what Excel writes on Western Windows)
+    whenever it reads the text as cleanly as the best guess, and Shift-JIS (cp932) when it
+    yields Japanese kana; else Windows-1252, else Latin-1 (which decodes any byte)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            data.decode(encoding)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    return "latin-1"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = data[:SAMPLE_BYTES]
+    if len(data) > SAMPLE_BYTES and b"\n" in sample:
+        sample = sample[:sample.rindex(b"\n")]  # no character cut in half
+    if _decodes(sample, "cp1252") and _western(sample.decode("cp1252")):
+        return "cp1252"
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(sample, cp_isolation=FALLBACK_ENCODINGS))
+    if results:
+        best = min(m.chaos for m in results)
+        tied = [m for m in results if m.chaos <= best + 0.02]
+        if any("cp1252" in m.could_be_from_charset for m in tied):
+            return "cp1252"
+        if _decodes(sample, "cp932") and _share(sample.decode("cp932"), _KANA) >= 0.1:
+            return "cp932"
+        ranked = sorted(results, key=lambda m: m.chaos)
+        for match in ranked:
+            # Chinese text also decodes as Korean (cp949), but then as a mix of Hanja and
+            # Hangul; real Korean is nearly all Hangul.
+            if match.encoding == "cp949" and _share(str(match), _HANGUL) < 0.8:
+                continue
+            return match.encoding
+        return "gb18030" if _decodes(sample, "gb18030") else ranked[0].encoding
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -114,10 +177,12 @@ def _layout(first_rows: list[list[str]]) -> sf.Layout:
     return sf.detect(first_rows)
 
 
-def read_table(data: bytes, filename: str | None = None) -> RawTable:
+def read_table(data: bytes, filename: str | None = None, *,
+               encoding: str | None = None) -> RawTable:
     """Read CSV (any of the supported encodings and delimiters) or Excel ``.xlsx`` into text
-    cells, recognising the survey-tool layout. Raises :class:`ValidationError` for files that
-    cannot be read at all (empty, not a table, ragged beyond repair)."""
+    cells, recognising the survey-tool layout. ``encoding`` overrides the detected one (CSV).
+    Raises :class:`ValidationError` for files that cannot be read at all (empty, not a table,
+    ragged beyond repair)."""
     if not data or not data.strip():
         raise ValidationError("The file is empty.", field="file")
     is_excel = data[:4] == b"PK\x03\x04" or (filename or "").lower().endswith((".xlsx", ".xlsm"))
@@ -142,7 +207,7 @@ def read_table(data: bytes, filename: str | None = None) -> RawTable:
         return RawTable(frame, 1, layout.source_format, "utf-8", None, layout.questions,
                         layout.timezones)
 
-    encoding = detect_encoding(data)
+    encoding = encoding or detect_encoding(data)
     sample = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
     delimiter = sniff_delimiter(sample)
     first_rows = []

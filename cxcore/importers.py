@@ -452,7 +452,8 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
                    attributes: dict[str, dict[str, Any]] | None = None,
                    not_applicable: Iterable[Any] | None = None,
                    scales: dict[str, Any] | None = None,
-                   timezone: str | None = None) -> ImportPreview:
+                   timezone: str | None = None,
+                   encoding: str | None = None) -> ImportPreview:
     """Read, map and validate a file of ``kind`` without storing anything.
 
     ``source`` is bytes, a path or a file-like object. ``mapping`` overrides the automatic
@@ -465,6 +466,7 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
     a ``tenure_months`` column counts back from (start date = reference date - tenure).
     ``ces_low_is_easy`` says the survey asked customer effort with 1 = very easy; answers are
     then stored reversed (8 - answer) so that, as everywhere here, 7 means very easy.
+    ``encoding`` overrides the detected text encoding of a CSV file.
 
     Responses only: every other column that holds a rating, yes/no or single-choice question
     becomes a survey question (:mod:`cxcore.attribute_import`); ``attributes`` overrides what
@@ -487,11 +489,13 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
                 date.fromisoformat(str(value))
             except ValueError:
                 raise ValidationError(f"{value!r} is not a real date.", field=name) from None
+    from cxcore import upload_limits
+
     if timezone is None and isinstance(known_customer_ids, WorkspaceSession):
         timezone = known_customer_ids.setting("timezone", "UTC")
     timezone = _check_timezone(timezone or "UTC")
     data = fmt.read_bytes(source)
-    table = fmt.read_table(data, filename)
+    table = upload_limits.read_safely(data, filename, encoding)
     frame = table.frame
     columns = list(frame.columns)
     # Blank lines inside the data are not rows.
@@ -506,6 +510,8 @@ def prepare_import(kind: str, source: Any, *, filename: str | None = None,
     auto = auto_mapping(kind, columns, table.questions, table.source_format)
     suggested = suggest_kind(columns, table.questions, table.source_format)
     notes: list[str] = []
+    if garbled := upload_limits.mojibake_note(frame, table.encoding):
+        notes.append(garbled)
     mapping_used = _apply_user_mapping(auto, mapping, columns, kind)
     user_targets = set((mapping or {}).values())
     # An automatic guess that doesn't fit the data (e.g. "satisfaction" on 0-10) is dropped.
@@ -598,8 +604,10 @@ def suggest_file_kind(source: Any, filename: str | None = None) -> str | None:
     if data[:4] != b"PK\x03\x04" and data.lstrip()[:1] not in (b"[", b"{") \
             and len(data) > fmt.SAMPLE_BYTES:
         data = data[:data.rfind(b"\n", 0, fmt.SAMPLE_BYTES) + 1] or data[:fmt.SAMPLE_BYTES]
+    from cxcore import upload_limits
+
     try:
-        table = fmt.read_table(data, filename)
+        table = upload_limits.read_safely(data, filename)  # a zip bomb must not open here
     except ValidationError:
         return None
     return suggest_kind(list(table.frame.columns), table.questions, table.source_format)
@@ -753,6 +761,7 @@ class _Validator:
             self.out["date"] = self.default_date
         self._parse_attributes()
         getattr(self, f"_finish_{self.kind}")()
+        self._repeated_response_ids()
         if any(p.row is None for p in self.problems):
             self.bad[:] = True
         stored = [f.name for f in specs if f.stored]
@@ -763,6 +772,22 @@ class _Validator:
         extra = [c for c in ("_dedupe",) if c in good.columns]
         extra += [attribute_column(a) for a in self.attributes]
         return good[stored + extra].reset_index(drop=True)
+
+    def _repeated_response_ids(self) -> None:
+        """A response id is one survey answer: a second row with the same id in one file is a
+        problem (an export appended twice, or a tool re-sending), not a second answer."""
+        ids = self.out.get("response_id")
+        if ids is None or self.kind not in ("responses", "pulse"):
+            return
+        ids = ids.where(ids.notna() & (ids.astype("str").str.strip() != ""))
+        again = ids.notna() & ids.duplicated(keep="first")
+        if not again.any():
+            return
+        first = ids[ids.notna() & ~ids.duplicated(keep="first")]
+        first_row = pd.Series(first.index, index=first.to_numpy())
+        self.flag(again, "response_id", lambda i: (
+            f"response id {self.shown(ids.loc[i])} is already on row "
+            f"{self.table.file_row(first_row[ids.loc[i]])} of this file"))
 
     def _required(self, specs: list[FieldSpec]) -> None:
         for spec in specs:

@@ -25,7 +25,7 @@ from sqlite_utils.migrations import Migrations
 
 from cxcore.accounts import now_iso
 from cxcore.errors import NotFound, Problem, ValidationError
-from cxcore.export import neutralise, unneutralise
+from cxcore.export import csv_text, unneutralise
 from cxcore.import_formats import detect_encoding
 from cxcore.tags import MAX_TAG, MAX_TAGS, normalise_tags, tag_problems  # noqa: F401 (re-exported)
 from cxcore.workspace import WorkspaceSession
@@ -547,17 +547,12 @@ def export_csv(session: WorkspaceSession, **filters: Any) -> str:
     "; ". Text is written as stored, except that a cell a spreadsheet would run as a formula
     gets a leading ``'`` (:func:`cxcore.export.neutralise`); the importer removes it again.
     """
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for item in list_interviews(session, **filters):
-        writer.writerow([neutralise(v) for v in (
-            item["kind"], item["date"], item["interviewee"], item["role_segment"],
-            item["channel"], item["interviewer"], item["journey_name"],
-            item["journey_step_name"], item["notes"], item["key_quotes"], item["pain_points"],
-            item["works_well"], item["sentiment"], "; ".join(item["tags"]), item["customer_id"],
-        )])
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, ((
+        item["kind"], item["date"], item["interviewee"], item["role_segment"],
+        item["channel"], item["interviewer"], item["journey_name"],
+        item["journey_step_name"], item["notes"], item["key_quotes"], item["pain_points"],
+        item["works_well"], item["sentiment"], "; ".join(item["tags"]), item["customer_id"],
+    ) for item in list_interviews(session, **filters)))
 
 
 @dataclass

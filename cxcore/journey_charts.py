@@ -23,6 +23,9 @@ from cxcore.workspace import WorkspaceSession
 HEALTH_COLOURS = {"green": "#1b7837", "yellow": "#f6c141", "red": "#b2182b"}
 HEALTH_SHAPES = {"green": "circle", "yellow": "triangle-up", "red": "square"}
 HEALTH_LETTERS = {"green": "G", "yellow": "Y", "red": "R"}
+#: The map's shapes as text characters every common font has (DejaVu, Liberation, Source Sans),
+#: for tables, captions and choices: emoji circles render as empty boxes without an emoji font.
+HEALTH_MARKS = {"green": "●", "yellow": "▲", "red": "■", "not rated": "○"}
 HEALTH_LABELS = {"green": "Green: working well", "yellow": "Yellow: people unhappy",
                  "red": "Red: people very unhappy"}
 UNRATED_COLOUR = "#8c8c8c"

@@ -42,6 +42,7 @@ question scores differently across channels (or journey steps), by the Kruskal-W
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -269,15 +270,25 @@ def coverage(session: WorkspaceSession, outcome: Variable, candidates: list[Vari
     return answered, [round(counts[v.key]) for v in candidates]
 
 
+NOT_ANSWERED = "(not answered)"
+
+
 def fetch_complete(session: WorkspaceSession, outcome: Variable, drivers: list[Variable],
                    period: Period, segment: str | None = None,
-                   limit: int = SAMPLE_MAX) -> Sample:
+                   limit: int = SAMPLE_MAX,
+                   group_questions: list[dict[str, Any]] | None = None) -> Sample:
     """The complete answers (outcome and every driver answered) of the period and segment:
     all of them up to ``limit``, else a uniform random sample of about ``limit``, chosen by a
     fixed multiplicative hash of the response id (Knuth's 2654435761) below a threshold, so
-    the same data always give the same sample without sorting a million rows."""
+    the same data always give the same sample without sorting a million rows. Each answer
+    carries its channel, segment and journey step, and its answer to each single-choice
+    question of ``group_questions`` (attributes from :mod:`cxcore.attributes`) in
+    ``Sample.groups[key]`` ("(not answered)" when missing)."""
     where, params = _where(period, segment)
     tables, id_column = _tables([outcome, *drivers])
+    extra = list(group_questions or [])
+    if extra and tables == "from responses r":
+        tables = _FROM  # keep responses without an answers row: their group is "not answered"
     complete = " and ".join([*(f"{d.sql} is not null" for d in drivers),
                              f"{outcome.sql} is not null"])
     base = f"{tables} where {complete} and {where}"
@@ -287,20 +298,27 @@ def fetch_complete(session: WorkspaceSession, outcome: Variable, drivers: list[V
     if sampled:
         sql = f"{tables} where {_hash(id_column)} < ? and {complete} and {where}"
         args = [math.ceil(_HASH_RANGE * limit / total), *params]
-    cols = ", ".join([outcome.sql, *(d.sql for d in drivers)])
+    cols = ", ".join([outcome.sql, *(d.sql for d in drivers),
+                      *(f"ra.{a['column']}" for a in extra)])
     rows = session.db.execute(
         f"select {cols}, coalesce(nullif(trim(r.channel), ''), '{NOT_SET}'), "
         f"coalesce(nullif(trim(r.segment), ''), '{NOT_SET}'), "
         f"coalesce(r.journey_step_id, -1) {sql}", args).fetchall()
-    p = len(drivers)
+    p, g = len(drivers), len(extra)
     if rows:
         values = np.array([row[:p + 1] for row in rows], dtype=float)
-        meta = np.array([row[p + 1:] for row in rows], dtype=object)
+        meta = np.array([row[p + 1 + g:] for row in rows], dtype=object)
     else:
         values, meta = np.empty((0, p + 1)), np.empty((0, 3), dtype=object)
+    groups = {}
+    for k, a in enumerate(extra):
+        names = a["categories"]
+        groups[a["key"]] = np.array(
+            [NOT_ANSWERED if row[p + 1 + k] is None or not 0 <= int(row[p + 1 + k]) < len(names)
+             else names[int(row[p + 1 + k])] for row in rows], dtype=object).astype(str)
     return Sample(x=values[:, 1:], y=values[:, 0], channel=meta[:, 0].astype(str),
                   segment=meta[:, 1].astype(str), step=meta[:, 2].astype(int), total=total,
-                  sampled=sampled)
+                  sampled=sampled, groups=groups)
 
 
 # ---- the analysis -------------------------------------------------------------------------------
@@ -517,6 +535,8 @@ def findings(result: dict[str, Any]) -> list[str]:
 # ---- groups -------------------------------------------------------------------------------------
 
 def _group_labels(sample: Sample, by: str) -> np.ndarray:
+    if by in sample.groups:
+        return sample.groups[by]
     return {"segment": sample.segment, "channel": sample.channel,
             "step": sample.step.astype(str)}[by]
 
@@ -655,11 +675,22 @@ def step_drivers(session: WorkspaceSession, result: dict[str, Any]) -> list[dict
 _OUTCOME_WORDS = ("satisf", "overall", "recommend", "loyal", "nps", "csat")
 
 
+_NEGATIVE = re.compile(r"\b(dis|un|not|no|neutral|bad|poor|never)|dissatisf|unhapp|n't",
+                       re.IGNORECASE)
+
+
+def positive_choice(choices: list[str]) -> str:
+    """The answer of a verdict question to explain: the first choice with no negative marker
+    ("dissatisfied", "not", "neutral", "no", "un..."); the first choice if all have one."""
+    return next((c for c in choices if not _NEGATIVE.search(c)), choices[0])
+
+
 def default_outcome(session: WorkspaceSession) -> str:
     """The outcome a page opens with: NPS when responses have NPS answers; otherwise the first
     label outcome of a single-choice question whose key or label reads like an overall verdict
-    ("satisfaction", "overall", "recommend"...) with its first answer; otherwise the first
-    answered rating; "nps" when nothing is answered."""
+    ("satisfaction", "overall", "recommend"...) with its positive answer (the first that does
+    not read as negative: "satisfied" rather than "neutral or dissatisfied"); otherwise the
+    first answered rating; "nps" when nothing is answered."""
     db = session.db
     if db.execute("select 1 from responses where nps is not null limit 1").fetchone():
         return NPS.key
@@ -668,7 +699,7 @@ def default_outcome(session: WorkspaceSession) -> str:
         text = f"{a['key']} {a['label']}".lower()
         if a["kind"] == "category" and a["categories"] and any(w in text for w in
                                                                 _OUTCOME_WORDS):
-            return f"{a['key']}={a['categories'][0]}"
+            return f"{a['key']}={positive_choice(a['categories'])}"
     for v in variables(session):
         if db.execute(f"select 1 {_FROM} where {v.sql} is not null limit 1").fetchone():
             return v.key
@@ -693,3 +724,49 @@ def journey_drivers(session: WorkspaceSession, journey_id: int, period: str | Pe
     result = key_drivers(session, outcome or default_outcome(session), period)
     return {row["step_id"]: row for row in step_drivers(session, result)
             if row["journey_id"] == journey_id}
+
+
+def group_choices(session: WorkspaceSession) -> list[dict[str, str]]:
+    """What customers can be grouped by for drivers by group: ``{"value", "label"}`` for the
+    segment, the channel and every single-choice question with two or more answers (e.g. the
+    airline file's type of travel or class)."""
+    out = [{"value": "segment", "label": "Segment"}, {"value": "channel", "label": "Channel"}]
+    out += [{"value": a["key"], "label": a["label"]} for a in attrs.list_attributes(session.db)
+            if a["kind"] == "category" and len(a["categories"]) >= 2]
+    return out
+
+
+def drivers_by_group(session: WorkspaceSession, outcome: str | Variable | None, by: str,
+                     period: str | Period = "all", segment: str | None = None,
+                     drivers: list[str] | None = None, *, limit: int = SAMPLE_MAX,
+                     draws: int = GROUP_DRAWS) -> dict[str, Any]:
+    """Drivers of ``outcome`` per group of ``by`` ("segment", "channel" or a single-choice
+    question's key), each group against the rest of the customers, on the same complete
+    answers (and sample) as :func:`key_drivers`: ``by``, ``label``, ``groups``
+    (:func:`group_drivers` rows), ``n``, ``total``, ``sampled``, ``enough`` and ``reason``.
+    A label outcome cannot be grouped by its own question."""
+    per = period if isinstance(period, Period) else parse_period(period)
+    out_var = outcome if isinstance(outcome, Variable) else parse_outcome(session, outcome)
+    choices = {c["value"]: c["label"] for c in group_choices(session)}
+    if by not in choices:
+        raise ValidationError(f"Cannot group customers by '{by}': use "
+                              + ", ".join(choices) + ".", field="by")
+    result: dict[str, Any] = {"by": by, "label": choices[by], "groups": [], "n": 0,
+                              "total": 0, "sampled": False, "enough": False, "reason": None}
+    if by in (out_var.key, out_var.source):
+        result["reason"] = "the outcome is an answer of this question"
+        return result
+    chosen, answered, _ = _select_drivers(session, out_var, drivers, per, segment)
+    if not answered or len(chosen) < 2:
+        result["reason"] = "there is no key driver analysis to break down"
+        return result
+    extra = [a for a in attrs.list_attributes(session.db) if a["key"] == by]
+    sample = fetch_complete(session, out_var, chosen, per, segment, limit, extra)
+    groups = group_drivers(sample, chosen, (by,), draws=draws)[by]
+    result.update(groups=groups, n=len(sample.y), total=sample.total, sampled=sample.sampled,
+                  enough=any(g["enough"] for g in groups))
+    if not groups:
+        result["reason"] = "every answer is in one group"
+    elif not result["enough"]:
+        result["reason"] = "too few answers in every group to tell"
+    return result

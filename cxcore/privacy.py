@@ -17,8 +17,6 @@ Reports and decks quote text through :func:`mask_emails`, so no e-mail address r
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import secrets
@@ -68,20 +66,20 @@ def export_json(data: dict[str, Any]) -> str:
 
 def export_csv(data: dict[str, Any]) -> str:
     """The export as one long CSV a spreadsheet opens: section, record, field, value."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "record", "field", "value"])
+    from cxcore.export import csv_text  # the writer of every download
+
+    rows = []
     for section, value in data.items():
         if isinstance(value, list):
             for n, item in enumerate(value, 1):
                 for field, cell in item.items():
-                    writer.writerow([section, n, field, _cell(cell)])
+                    rows.append([section, n, field, _cell(cell)])
         elif isinstance(value, dict):
             for field, cell in value.items():
-                writer.writerow([section, 1, field, _cell(cell)])
+                rows.append([section, 1, field, _cell(cell)])
         elif value is not None:
-            writer.writerow([section, 1, section, _cell(value)])
-    return out.getvalue()
+            rows.append([section, 1, section, _cell(value)])
+    return csv_text(["section", "record", "field", "value"], rows)
 
 
 def _cell(value: Any) -> str:

@@ -109,9 +109,9 @@ def _program_section(program: dict[str, Any]) -> str:
     return (
         '<section id="program"><h2>Why we exist, and where the program stands</h2>'
         f'{why}'
-        f'<div class="progress" role="img" aria-label="{pct}% of the way">'
+        f'<div class="progress" role="img" aria-label="{pct}% complete overall">'
         f'<div class="bar" style="width:{pct}%"></div></div>'
-        f'<p class="small">{program["done_count"]} of 6 steps done · {pct}% of the way</p>'
+        f'<p class="small">{e(checklist.progress_words(program))}</p>'
         '<table class="steps"><thead><tr><th>#</th><th>Step</th><th>Status</th>'
         '<th>Evidence</th></tr></thead><tbody>' + "".join(rows) + '</tbody></table></section>')
 
@@ -416,7 +416,7 @@ def _glance(card: dict, changes: dict, program: dict, open_actions: int, overdue
         tiles.append((d.label, scorecard.format_value(value, d.unit, missing="—", where=where),
                       sub))
     tiles.append(("Program steps done", f"{program['done_count']} of 6",
-                  f"{round(100 * program['total_progress'])}% of the way"))
+                  f"{round(100 * program['total_progress'])} % complete overall"))
     tiles.append(("Open actions", f"{open_actions:,}",
                   f"{overdue:,} overdue" if open_actions else "none open"))
     return '<section class="glance" aria-label="At a glance">' + "".join(

@@ -163,13 +163,15 @@ def breakdown_chart(rows: list[dict[str, Any]], by: str, metric: str = "nps",
 
 def value_by_group_chart(rows: list[dict[str, Any]], field: str = "revenue_per_customer",
                          title: str = "Revenue per customer by NPS group") -> alt.Chart:
-    """Bars per NPS group (promoter, passive, detractor) in the group colours."""
+    """Bars per NPS group (promoter, passive, detractor) in the group colours. The value axis
+    has no title of its own: the chart's title names the measure, and a rotated axis title
+    longer than the plot pushed that title out of view."""
     frame = _frame(rows, ["nps_group", field, "customers"])
     frame = frame[frame[field].notna()]
     chart = alt.Chart(frame).mark_bar().encode(
         x=alt.X("nps_group:N", title=None, sort=GROUP_ORDER,
                 axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{field}:Q", title=title),
+        y=alt.Y(f"{field}:Q", title=None),
         color=alt.Color("nps_group:N", legend=None, scale=alt.Scale(
             domain=GROUP_ORDER, range=[COLORS[g] for g in GROUP_ORDER])),
         tooltip=[alt.Tooltip("nps_group:N"), alt.Tooltip(f"{field}:Q", format=",.1f"),

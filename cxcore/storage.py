@@ -36,12 +36,17 @@ DIR_MODE = 0o700
 
 
 def private_dir(path: str | Path) -> Path:
-    """Create ``path`` (and missing parents) readable by the server's account only (0700)."""
+    """Create ``path`` and any missing parents, each readable by the server's account only
+    (0700); folders that already exist keep their mode."""
     path = Path(path)
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        path.chmod(DIR_MODE)
-    return path
+    missing = []
+    while not path.is_dir() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True, mode=DIR_MODE)
+        folder.chmod(DIR_MODE)
+    return Path(missing[0]) if missing else path
 
 
 def private_file(path: str | Path) -> Path:

@@ -113,6 +113,17 @@ def person(username: str | None) -> str:
     return username or ""
 
 
+def metric(label: str, value: Any, delta: Any = None, *, help: str | None = None,
+           delta_color: str = "normal", border: bool = False, container: Any = None) -> None:
+    """``st.metric`` whose label wraps instead of being cut off ("Revenue per custo…" in a
+    narrow column or under larger text): the label is drawn as a bold line of its own, the
+    metric keeps it for screen readers (``label_visibility="collapsed"``)."""
+    where = container if container is not None else st
+    box = where.container(border=True) if border else where
+    box.markdown(f"**{esc(label)}**", help=help)
+    box.metric(label, value, delta, delta_color=delta_color, label_visibility="collapsed")
+
+
 def show_error(exc: Exception) -> None:
     """Show a cxcore error as a message a person can act on."""
     if isinstance(exc, ValidationError):

@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from cxcore import journey_charts as jc
 from cxcore import journeys as jr
 from cxcore.errors import CXError
 from cxui import shell
@@ -15,11 +16,14 @@ from cxui import shell
 session = shell.page_session()
 
 HEALTH_OPTIONS = ["green", "yellow", "red", "not rated"]
-HEALTH_TEXT = {"green": "🟢 Green: working well", "yellow": "🟡 Yellow: people unhappy",
-               "red": "🔴 Red: people very unhappy", "not rated": "○ Not rated"}
+MARK = jc.HEALTH_MARKS
+HEALTH_TEXT = {"green": f"{MARK['green']} Green: working well",
+               "yellow": f"{MARK['yellow']} Yellow: people unhappy",
+               "red": f"{MARK['red']} Red: people very unhappy",
+               "not rated": f"{MARK['not rated']} Not rated"}
 #: Short labels for the table's "Part health" column (the full meaning is in the legend).
-HEALTH_SHORT = {"green": "🟢 Green", "yellow": "🟡 Yellow", "red": "🔴 Red",
-                "not rated": "○ Not rated"}
+HEALTH_SHORT = {h: f"{MARK[h]} {h.capitalize() if h != 'not rated' else 'Not rated'}"
+                for h in HEALTH_OPTIONS}
 OVERDUE_STYLE = "background-color: #fde0dc; color: #7f0000; font-weight: 600"
 
 
@@ -68,7 +72,7 @@ if rerate is not None:
 journeys = jr.list_journeys(session, include_archived=True)
 journey_names = {j["id"]: j["name"] for j in journeys}
 owners = jr.action_owners(session)
-f1, f2, f3, f4 = st.columns([2, 2, 2, 1])
+f1, f2, f3, f4 = st.columns([2, 2, 2, 1.4])
 statuses = f1.multiselect("Status", list(jr.ACTION_STATUSES), key="filter_status",
                           default=["open", "in progress"])
 journey_filter = f2.selectbox("Journey", [None, *journey_names], key="filter_journey",
@@ -89,23 +93,23 @@ if rows:
     df["Part health"] = df["health"].map(lambda h: HEALTH_SHORT[h or "not rated"])
     df["Due"] = df["due_date"].map(shell.day)
     df = df.fillna({"owner": "", "journey_name": "", "step_name": "", "actor_name": ""})
-    table = df[["Overdue", "what", "owner", "Due", "status", "journey_name", "step_name",
-                "actor_name", "Part health"]].rename(columns={
+    # Most important first: on a narrow screen the table scrolls sideways, never cuts text.
+    table = df[["Overdue", "what", "owner", "Due", "status", "Part health", "step_name",
+                "actor_name", "journey_name"]].rename(columns={
                     "what": "What", "owner": "Owner", "status": "Status",
                     "journey_name": "Journey", "step_name": "Step", "actor_name": "Actor"})
     overdue_mask = df["overdue"].astype(bool).tolist()
     styled = table.style.apply(
         lambda row: [OVERDUE_STYLE if overdue_mask[row.name] else ""] * len(row), axis=1)
     column = st.column_config.TextColumn
+    # No fixed widths: each column is as wide as its longest text, so nothing is cut off (the
+    # table scrolls sideways on a narrow screen instead).
     st.dataframe(styled, hide_index=True, width="stretch", column_config={
-        # Widths that add up to the page's width beside the sidebar (no sideways scrolling).
-        "Overdue": column(width=85), "What": column(width=200), "Owner": column(width=80),
-        "Due": column(width=90), "Status": column(width=80), "Journey": column(width=100),
-        "Step": column(width=100), "Actor": column(width=110),
-        "Part health": column(width=85, help="Health of the part the action is for: "
-                                               "green working well, yellow people unhappy, "
-                                               "red people very unhappy.")})
-    st.caption("Part health: 🟢 working well · 🟡 people unhappy · 🔴 people very unhappy.")
+        "Part health": column(help="Health of the part the action is for: green working "
+                                   "well, yellow people unhappy, red people very unhappy.")})
+    st.caption(f"Part health: :green[{MARK['green']}] working well · "
+               f":orange[{MARK['yellow']}] people unhappy · :red[{MARK['red']}] people very "
+               "unhappy.")
 else:
     st.info("No actions match these filters.")
 

@@ -38,8 +38,7 @@ st.title("Program checklist")
 st.caption("Six steps to start a customer-experience program, then the stages of rolling it "
            "out. Each step's status is suggested by what the workspace holds; you can "
            "override it with a note.")
-st.progress(view["total_progress"], text=f"{view['done_count']} of 6 steps done · "
-                                         f"{view['total_progress']:.0%} overall")
+st.progress(view["total_progress"], text=cl.progress_words(view))
 st.dataframe(pd.DataFrame([{
     "Step": s["number"], "What": s["title"],
     "Status": s["status"] + (" (set by hand)" if s["overridden"] else ""),

@@ -7,6 +7,7 @@ import streamlit as st
 
 from cxcore import driver_charts as charts
 from cxcore import drivers as dr
+from cxcore import export
 from cxcore import key_drivers as kd
 from cxcore import scorecard as sc
 from cxui import shell
@@ -33,6 +34,17 @@ def cached_key_drivers(_session, key, outcome: str, period: str, segment: str | 
     return kd.key_drivers(_session, outcome, period, segment, basis=basis, groups=True)
 
 
+@st.cache_data(show_spinner="Comparing the groups…", max_entries=32)
+def cached_drivers_by_group(_session, key, outcome: str, by: str, period: str,
+                            segment: str | None) -> dict:
+    return kd.drivers_by_group(_session, outcome, by, period, segment)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_group_choices(_session, key) -> list[dict]:
+    return kd.group_choices(_session)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_choices(_session, key) -> tuple[list[dict], str, list[str]]:
     return (kd.outcome_choices(_session), kd.default_outcome(_session),
@@ -49,7 +61,7 @@ def signed(value) -> str:
 
 
 def csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    return export.frame_csv(frame)  # formula-like text neutralised, like every download
 
 
 st.title("Drivers of CX quality")
@@ -312,8 +324,7 @@ VERDICT = {"more": "▲ matters more than for the rest", "less": "▼ matters le
 CONSISTENT = {"differs": "differs", "consistent": "consistent (within the noise)",
               "too few to tell": "too few to tell"}
 tab_names = (["NPS by channel", "NPS by segment"] if has_nps else []) + [
-    "Drivers by segment", "Drivers by channel", "Same questions across channels",
-    "Across journey steps"]
+    "Drivers by group", "Same questions across channels", "Across journey steps"]
 tabs = st.tabs(tab_names)
 if has_nps:
     for by, plural, tab in zip(("channel", "segment"), ("channels", "segments"), tabs[:2],
@@ -343,16 +354,28 @@ if has_nps:
                 for r in rows])), file_name=f"drivers-{plural}-{period}.csv", mime="text/csv",
                 icon=":material/download:", key=f"dr_{plural}_csv")
 group_tabs = tabs[2:] if has_nps else tabs
-for by, tab in zip(("segment", "channel"), group_tabs[:2], strict=True):
-    with tab:
-        groups = kda_result.get(f"by_{by}") or []
-        if not kda_result["enough"] or not groups:
-            st.info(f"Too few to tell: drivers by {by} need the key driver analysis above and "
-                    f"at least two {by}s.")
-            continue
-        st.caption(f"What explains '{shell.esc(outcome_words)}' in each {by}, against the rest "
-                   "of the customers: a question \"matters more\" only when the 95% interval of "
-                   "the difference in its share excludes zero.")
+with group_tabs[0]:
+    by_options = {c["value"]: c["label"] for c in cached_group_choices(session, KEY)
+                  if c["value"] not in (outcome, outcome.split("=")[0])}
+    by = st.selectbox("Compare customers by", list(by_options), key="dr_group_by",
+                      format_func=lambda v: by_options[v],
+                      help="Each group's drivers against those of everyone else: a segment, "
+                           "a channel, or any single-choice question of the survey.")
+    if not kda_result["enough"]:
+        st.info("Too few to tell: drivers by group need the key driver analysis above.")
+    else:
+        if by in ("segment", "channel"):
+            groups = kda_result.get(f"by_{by}") or []
+        else:
+            groups = cached_drivers_by_group(session, KEY, outcome, by, period, segment)["groups"]
+        by_words = by_options[by].lower()
+        if not groups:
+            st.info(f"Too few to tell: every complete answer has the same {by_words}.")
+        else:
+            st.caption(f"What explains '{shell.esc(outcome_words)}' in each group of "
+                       f"{shell.esc(by_words)}, against the rest of the customers: a question "
+                       "\"matters more\" only when the 95% interval of the difference in its "
+                       "share excludes zero.")
         for g in groups:
             if not g["enough"]:
                 st.markdown(f"**{shell.esc(g['group'])}**: {shell.esc(g['reason'])}.")
@@ -360,14 +383,14 @@ for by, tab in zip(("segment", "channel"), group_tabs[:2], strict=True):
             st.markdown(f"**{shell.esc(g['group'])}** ({g['n']:,} responses; the rest "
                         f"{g['rest_n']:,})")
             st.dataframe(pd.DataFrame([{
-                "Question": d["label"], f"Share in {g['group']} %": f"{d['weight_pct']:.1f}",
+                "Question": d["label"], "Share here %": f"{d['weight_pct']:.1f}",
                 "95% interval": f"{d['low_pct']:.1f}-{d['high_pct']:.1f}",
                 "Share in the rest %": f"{d['rest_pct']:.1f}",
                 "Difference (95%)": f"{d['diff']:+.1f} ({d['diff_low']:+.1f} to "
                                     f"{d['diff_high']:+.1f})",
                 "Verdict": VERDICT[d["verdict"]]} for d in g["drivers"]]),
                 hide_index=True, width="stretch")
-for by, tab in zip(("channel", "step"), group_tabs[2:], strict=True):
+for by, tab in zip(("channel", "step"), group_tabs[1:], strict=True):
     with tab:
         cons = (kda_result.get("consistency") or {}).get(by)
         if not kda_result["enough"] or not cons:

@@ -18,8 +18,7 @@ if program["purpose_statement"]:
 
 st.subheader("The program")
 st.progress(program["total_progress"],
-            text=f"{program['done_count']} of 6 steps done · "
-                 f"{program['total_progress']:.0%} of the way")
+            text=checklist.progress_words(program))
 step_cols = st.columns(6)
 for col, step in zip(step_cols, program["steps"], strict=True):
     with col:
@@ -33,7 +32,7 @@ labels = {"customers": "Customers", "revenue_events": "Revenue events",
 st.subheader("What the workspace holds")
 cols = st.columns(len(counts) or 1)
 for col, (table, n) in zip(cols, counts.items(), strict=False):
-    col.metric(labels.get(table, table), f"{n:,}")
+    shell.metric(labels.get(table, table), f"{n:,}", container=col)
 
 st.subheader("What to do next")
 for step in wsmod.next_steps(session, counts):

@@ -15,6 +15,7 @@ import streamlit as st
 from cxcore import attributes, export, importers
 from cxcore import import_formats as fmt
 from cxcore.storage import slugify
+from cxcore.upload_limits import ENCODING_CHOICES
 from cxui import shell
 
 session = shell.page_session("editor")
@@ -85,6 +86,10 @@ if source is not None:
         st.caption(f"Suggested from the file's columns: {KIND_LABELS[kind].lower()}. Change it "
                    f"if that is wrong.")
 
+if source is not None and not source["name"].lower().endswith((".xlsx", ".xlsm", ".json")):
+    st.selectbox("Text encoding, if the file's text looks garbled", ENCODING_CHOICES,
+                 key="import_encoding", format_func=lambda e: e or "Detect automatically")
+
 if source is not None and kind is not None:
     file_key = hashlib.sha1(source["data"]).hexdigest()[:12]
     prefix = f"map_{file_key}_{kind}_"
@@ -126,7 +131,7 @@ if source is not None and kind is not None:
     ces_low_is_easy = bool(state.get("import_ces_low_is_easy", False))
     na_all = [c.strip() for c in str(state.get("import_na_all", "")).split(",") if c.strip()]
     options = (default_date or None, reference_date or None, date_format, ces_low_is_easy,
-               tuple(na_all))
+               tuple(na_all), state.get("import_encoding") or None)
     q_signature = tuple(sorted((c, tuple(sorted((k, str(v)) for k, v in d.items())))
                                for c, d in questions.items()))
     signature = (file_key, kind, tuple(sorted(overrides.items())), options, q_signature)
@@ -141,7 +146,7 @@ if source is not None and kind is not None:
                     known_customer_ids=session, default_date=options[0],
                     reference_date=options[1], date_format=options[2],
                     ces_low_is_easy=options[3], not_applicable=na_all,
-                    attributes=questions or None)
+                    attributes=questions or None, encoding=options[5])
             except importers.ValidationError:
                 questions.clear()  # an unusable scale typed in the preview: start over
                 raise

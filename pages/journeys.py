@@ -19,11 +19,13 @@ session = shell.page_session()
 
 NOT_INVOLVED = "—"
 NOT_RATED = "○ not rated"
-CELL = {"green": "🟢 green", "yellow": "🟡 yellow", "red": "🔴 red"}
+CELL = {h: f"{jc.HEALTH_MARKS[h]} {h}" for h in ("green", "yellow", "red")}
 CELL_OPTIONS = [NOT_INVOLVED, NOT_RATED, *CELL.values()]
 HEALTH_OPTIONS = ["green", "yellow", "red", "not rated"]
-HEALTH_TEXT = {"green": "🟢 Green: working well", "yellow": "🟡 Yellow: people unhappy",
-               "red": "🔴 Red: people very unhappy", "not rated": "○ Not rated"}
+HEALTH_TEXT = {"green": f"{jc.HEALTH_MARKS['green']} Green: working well",
+               "yellow": f"{jc.HEALTH_MARKS['yellow']} Yellow: people unhappy",
+               "red": f"{jc.HEALTH_MARKS['red']} Red: people very unhappy",
+               "not rated": f"{jc.HEALTH_MARKS['not rated']} Not rated"}
 SIDE = {"frontstage": "above the line (seen)", "backstage": "below the line (backstage)"}
 SIDE_BACK = {v: k for k, v in SIDE.items()}
 OWN_QUOTE = "Type a quote instead"

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from cxcore import export, money
 from cxcore import locale_settings as loc
-from cxcore import money
 from cxcore import scorecard as sc
 from cxcore import scorecard_charts as charts
 from cxui import report_buttons, shell
@@ -151,9 +151,9 @@ def metric_card(container, key: str) -> None:
     if change.meaningful is not True:
         delta_color = "off"  # grey: not shown to be larger than the noise
     with container.container(border=True):
-        st.metric(d.label, sc.format_value(card.get(key), d.unit, where=WHERE),
-                  sc.format_change(change.change, d.unit, WHERE),
-                  delta_color=delta_color, help=d.help)
+        shell.metric(d.label, sc.format_value(card.get(key), d.unit, where=WHERE),
+                     sc.format_change(change.change, d.unit, WHERE),
+                     delta_color=delta_color, help=d.help)
         extra = ""
         if interval := sc.metric_interval_text(card, key, where=WHERE):
             extra = f" · {interval}"
@@ -374,7 +374,7 @@ table = pd.DataFrame([{
     "target": targets.get(d.key, {}).get("target"),
     "status": sc.status(d.key, card.get(d.key), targets)} for d in sc.METRICS])
 e1, e2 = st.columns(2)
-e1.download_button("Scorecard as CSV", table.to_csv(index=False).encode("utf-8"),
+e1.download_button("Scorecard as CSV", export.frame_csv(table),
                    file_name=f"scorecard-{period}.csv", mime="text/csv",
                    icon=":material/download:", key="sc_csv")
 e2.download_button("NPS trend as PNG", lambda: charts.to_png(nps_chart),

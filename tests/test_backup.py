@@ -232,3 +232,11 @@ def test_new_files_and_folders_are_private(accounts, data_dir):
     fresh = data_dir / "sub" / "new"
     storage.private_dir(fresh)
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o700
+    assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700
+    from cxcore.accounts import Accounts
+
+    root = data_dir / "elsewhere" / "data"
+    Accounts.open(root).close()
+    for folder in (root.parent, root, root / "workspaces"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE((root / "accounts.db").stat().st_mode) == 0o600

@@ -230,7 +230,7 @@ def check_action_list(page) -> None:
     expect(page.get_by_text("1 action shown, 0 overdue.")).to_have_count(1)
     table = page.get_by_test_id("stDataFrame")
     for text in (ACTION, "Olivia", "Wait at home", "Scheduling system",
-                 "🔴 Red", "Repair visit"):
+                 "■ Red", "Repair visit"):
         expect(table.get_by_text(text, exact=True)).to_have_count(1)  # hidden glide cells
     assert errors_shown(page) == []
 
@@ -329,5 +329,5 @@ def test_map_a_journey_rate_a_part_red_and_find_it_after_a_reload(acme_data):
         choose(page, "Step", "2. Wait at home")
         choose(page, "Actor", "Scheduling system (below the line (backstage))")
         expect(textbox(page, "Why (note)")).to_have_value(NOTE)
-        expect(page.get_by_role("radio", name="🔴 Red: people very unhappy")).to_be_checked()
+        expect(page.get_by_role("radio", name="■ Red: people very unhappy")).to_be_checked()
         assert errors_shown(page) == []

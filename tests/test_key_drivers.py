@@ -302,12 +302,13 @@ def test_default_outcome_and_segments(editor_session):
     db = editor_session.db
     a = attributes.define_attribute(db, "gender", "Gender", kind="category",
                                     categories=["female", "male"])
+    # In the order the airline file gives them: the positive answer is second.
     b = attributes.define_attribute(db, "satisfaction", "Satisfaction", kind="category",
-                                    categories=["satisfied", "neutral or dissatisfied"])
+                                    categories=["neutral or dissatisfied", "satisfied"])
     with db.atomic():
         db["responses"].insert_all([{"id": 1, "date": "2026-01-01", "segment": "home"},
                                     {"id": 2, "date": "2026-01-01", "segment": " "}])
-        attributes.write_values(db, [(1, {a: 0.0, b: 1.0}), (2, {a: 1.0, b: 0.0})])
+        attributes.write_values(db, [(1, {a: 0.0, b: 0.0}), (2, {a: 1.0, b: 1.0})])
     assert kd.default_outcome(editor_session) == "satisfaction=satisfied"
     assert kd.segment_names(editor_session) == ["(not set)", "home"]
     with db.atomic():
@@ -340,3 +341,37 @@ def test_coverage_is_estimated_on_a_sample_of_a_large_period(survey, monkeypatch
     app = next(d for d in estimated["drivers"] if d["attribute"] == "app")
     assert 950 < app["answers"] < 1200  # 1,080 exactly; estimated from about 300 responses
     assert next(d for d in exact["drivers"] if d["attribute"] == "app")["answers"] == 1080
+
+
+def test_positive_choice():
+    assert kd.positive_choice(["neutral or dissatisfied", "satisfied"]) == "satisfied"
+    assert kd.positive_choice(["No", "Yes"]) == "Yes"
+    assert kd.positive_choice(["Very unhappy", "Happy"]) == "Happy"
+    assert kd.positive_choice(["not solved", "no"]) == "not solved"
+
+
+def test_drivers_by_a_single_choice_question(survey):
+    session, ids = survey
+    db = session.db
+    travel = attributes.define_attribute(db, "travel", "Type of travel", kind="category",
+                                         categories=["Business travel", "Personal Travel"])
+    with db.atomic():
+        db.execute(f"update response_attributes set a{travel} = (select case when "
+                   "r.segment = 'business' then 0 else 1 end from responses r "
+                   "where r.id = response_id)")
+    assert [c["value"] for c in kd.group_choices(session)] == [
+        "segment", "channel", "overall", "travel"]
+    out = kd.drivers_by_group(session, "nps", "travel", drivers=list(QUESTIONS))
+    assert out["enough"] and out["label"] == "Type of travel" and out["n"] == 1080
+    groups = {g["group"]: g for g in out["groups"]}
+    assert set(groups) == {"Business travel", "Personal Travel"}
+    price = next(d for d in groups["Business travel"]["drivers"] if d["attribute"] == "price")
+    assert price["verdict"] == "more"
+    # The same split as by segment, so the same numbers.
+    by_segment = kd.drivers_by_group(session, "nps", "segment", drivers=list(QUESTIONS))
+    seg = {g["group"]: g for g in by_segment["groups"]}
+    assert seg["business"]["n"] == groups["Business travel"]["n"]
+    assert kd.drivers_by_group(session, "overall=satisfied", "overall")["reason"] == (
+        "the outcome is an answer of this question")
+    with pytest.raises(ValidationError, match="Cannot group customers by 'colour'"):
+        kd.drivers_by_group(session, "nps", "colour")

@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         "cxcore.export", "cxcore.importers", "cxcore.interviews", "cxcore.journeys",
         "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.reuse",
         "cxcore.locale_settings", "cxcore.money", "cxcore.kda", "cxcore.key_drivers",
+        "cxcore.upload_limits",
         # voice of the customer
         "cxcore.tags", "cxcore.comments", "cxcore.text_stats", "cxcore.followups",
         "cxcore.customer_view", "cxcore.privacy", "cxcore.quotes",

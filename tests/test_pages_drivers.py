@@ -100,15 +100,24 @@ def test_survey_outcome_choice_quadrant_and_groups(app_page, accounts, workspace
     assert "Quadrant" in drivers.columns and "95% interval" in drivers.columns
     # Groups are tested against the rest; the app question differs by channel.
     assert "the rest of the customers" in text
+    group_by = at.selectbox(key="dr_group_by")
+    assert group_by.value == "segment" and "Segment" in group_by.options
+    assert "Overall" not in group_by.options  # the question the outcome is read from
+    assert "**business** (" in text and "matters more than for the rest" in json.dumps(
+        [d.value.to_dict() for d in at.dataframe])
     assert "'App rating' scores" in text and "lower in phone" in text
     # Top box instead of the mean.
     at.radio(key="dr_basis").set_value("Top box (%)").run(timeout=60)
     assert not at.exception, at.exception
     assert "Performance (top box, % of answers)" in json.dumps(
         [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")])
-    # One segment only.
+    # One segment only, then customers compared by a survey question.
     at.selectbox(key="dr_segment").set_value("business").run(timeout=60)
     assert not at.exception, at.exception
+    at.selectbox(key="dr_outcome").set_value("nps").run(timeout=60)
+    at.selectbox(key="dr_group_by").set_value("overall").run(timeout=60)
+    assert not at.exception, at.exception
+    assert "in each group of overall" in _text(at)
 
 
 def test_too_few_to_tell(app_page, accounts, workspace) -> None:

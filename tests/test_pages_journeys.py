@@ -150,7 +150,7 @@ def test_actions_page_lists_and_highlights_overdue(app_page, editor_session):
     df = at.dataframe[0].value
     assert list(df["What"]) == ["Call customers back <i>today</i>", "Share van tracking"]
     assert list(df["Overdue"]) == ["⚠ OVERDUE", ""]
-    assert list(df["Part health"]) == ["🔴 Red", "🟡 Yellow"]  # short: the column shows it whole
+    assert list(df["Part health"]) == ["■ Red", "▲ Yellow"]  # shapes every font has
     # Viewers get no edit controls.
     assert not any(b.label in ("Save changes", "Close action (done)") for b in at.button)
 
