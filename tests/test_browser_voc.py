@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from cxcore import comments as cm
@@ -66,6 +67,22 @@ def go(page, title: str) -> None:
     open_page(page, title)
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox ``label`` (its list can miss the first click while
+    the page settles on a loaded machine, so open it again until the option shows)."""
+    wait_for_app(page)
+    box = page.get_by_role("combobox", name=label, exact=True)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        box.click()
+        try:
+            wanted.wait_for(timeout=4000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    wanted.click()
+
+
 def seed(data) -> None:
     acc, session = session_on(data)
     try:
@@ -118,8 +135,7 @@ def test_search_tag_themes_follow_up_and_customer(acme_data):
         expect(page.get_by_text("2 follow-ups")).to_be_visible()
         screenshot(page, "voc-follow-up-inbox")
         page.get_by_role("textbox", name="Owner", exact=True).fill("ann")
-        page.get_by_role("combobox", name="Status", exact=True).click()
-        page.get_by_role("option", name="contacted", exact=True).click()
+        choose(page, "Status", "contacted")
         page.get_by_role("textbox", name="Note", exact=True).fill("Called, a second till opens")
         page.get_by_role("button", name="Save follow-up").click()
         wait_for_app(page)
