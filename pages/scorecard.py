@@ -438,14 +438,11 @@ if session.can_edit:
                     new[row["key"]] = {"target": float(target),
                                        "warn_at": None if warn is None or pd.isna(warn)
                                        else float(warn)}
-            saved_targets = shell.run_action(lambda: sc.set_targets(session, new) or True)
-            if saved_targets and shell.run_action(
-                    lambda: sc.set_finance_settings(session, margin, discount, horizon) or True
-            ) and shell.run_action(
-                    lambda: sc.set_small_sample_threshold(session, int(min_n)) or True
-            ) and shell.run_action(
-                    lambda: loc.set_locale(session, timezone_name=zone, currency=currency,
-                                           number_format=number_format) or True,
+            if shell.run_action(lambda: sc.save_settings(
+                    session, new_targets=new, gross_margin_pct=margin,
+                    annual_discount_rate_pct=discount, clv_horizon_years=horizon,
+                    small_sample_min=int(min_n), timezone_name=zone, currency=currency,
+                    number_format=number_format) or True,
                     success="Targets and settings saved."):
                 st.rerun()
 
