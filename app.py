@@ -33,7 +33,8 @@ with st.sidebar:
     else:
         st.caption("No workspace yet.")
 
-nav = st.navigation(shell.navigation_pages(role, start_here=workspace is None))
+# Every page listed (no "View more"): Workspaces, Activity and Account sit at the end.
+nav = st.navigation(shell.navigation_pages(role, start_here=workspace is None), expanded=True)
 shell.presentation_mode()
 
 with st.sidebar:
