@@ -33,7 +33,8 @@ with st.sidebar:
     else:
         st.caption("No workspace yet.")
 
-nav = st.navigation(shell.navigation_pages(role, start_here=workspace is None))
+# expanded: every page stays listed (with more than ten, Streamlit would fold some away).
+nav = st.navigation(shell.navigation_pages(role, start_here=workspace is None), expanded=True)
 shell.presentation_mode()
 
 with st.sidebar:
