@@ -897,25 +897,26 @@ def set_involvement(session: WorkspaceSession, step_id: int, actor_id: int,
     step, actor = get_step(session, step_id), get_actor(session, actor_id)
     if step["journey_id"] != actor["journey_id"]:
         raise ValidationError(Problem("actor", "belongs to another journey than the step"))
-    existing = session.db.execute(
-        "select id from journey_parts where step_id = ? and actor_id = ?",
-        [step_id, actor_id]).fetchone()
     now = now_iso()
-    if involved and existing is None:
-        with session.db.atomic():
+    # The check and the change share one write transaction: two people ticking the same box
+    # at once make one part, not two.
+    with session.db.atomic():
+        existing = session.db.execute(
+            "select id from journey_parts where step_id = ? and actor_id = ?",
+            [step_id, actor_id]).fetchone()
+        if involved and existing is None:
             part_id = session.db.execute(
                 "insert into journey_parts (journey_id, step_id, actor_id, updated_at, "
                 "updated_by) values (?, ?, ?, ?, ?)",
                 [step["journey_id"], step_id, actor_id, now, session.username]).lastrowid
             _touch(session, step["journey_id"], now)
-        session.log("involve", "journey_part", part_id)
-        return part_id
-    if not involved and existing is not None:
-        with session.db.atomic():
+            session.log("involve", "journey_part", part_id)
+            return part_id
+        if not involved and existing is not None:
             _remove_parts(session, "p.id = ?", [existing[0]], now)
             _touch(session, step["journey_id"], now)
-        session.log("uninvolve", "journey_part", existing[0])
-        return None
+            session.log("uninvolve", "journey_part", existing[0])
+            return None
     return existing[0] if existing else None
 
 

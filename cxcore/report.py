@@ -259,8 +259,8 @@ def _money_section(session: WorkspaceSession, period: str, where: Any = None,
             f'<h3>Referral value</h3>{items(money.referral_lines(referral, where))}'
             f'<h3>The business case</h3>{items(case_text)}'
             '<p class="small">From the workspace’s own records for '
-            f'{e(scorecard.period_words(period))}: customers are grouped by their latest NPS '
-            'answer; intervals are 95 %. ' + e(risk["source"]) + '.</p></section>')
+            f'{e(scorecard.period_words(period))}; intervals are 95 %. Source: '
+            + e(risk["source"]) + '.</p></section>')
 
 
 def _svg(chart_svg: str) -> str:

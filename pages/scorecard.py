@@ -62,11 +62,6 @@ def cached_cohorts(_session, key) -> list[dict]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_range(_session, key) -> tuple:
-    return sc.data_range(_session)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
 def cached_periods(_session, key, grain: str) -> list[str]:
     return sc.available_periods(_session, grain)
 
@@ -368,6 +363,8 @@ for by, tab in zip(("segment", "channel"), st.tabs(["By segment", "By channel"])
 st.header("Export what is shown")
 table = pd.DataFrame([{
     "metric": d.label, "period": period, "value": card.get(d.key),
+    "95 % CI low": card.get(sc.INTERVALS[d.key][0]) if d.key in sc.INTERVALS else None,
+    "95 % CI high": card.get(sc.INTERVALS[d.key][1]) if d.key in sc.INTERVALS else None,
     "compared with": None if before is None else compare_to,
     "previous": changes[d.key].previous, "change": changes[d.key].change,
     "meaningful": changes[d.key].meaningful, "note": changes[d.key].note,
@@ -438,14 +435,11 @@ if session.can_edit:
                     new[row["key"]] = {"target": float(target),
                                        "warn_at": None if warn is None or pd.isna(warn)
                                        else float(warn)}
-            saved_targets = shell.run_action(lambda: sc.set_targets(session, new) or True)
-            if saved_targets and shell.run_action(
-                    lambda: sc.set_finance_settings(session, margin, discount, horizon) or True
-            ) and shell.run_action(
-                    lambda: sc.set_small_sample_threshold(session, int(min_n)) or True
-            ) and shell.run_action(
-                    lambda: loc.set_locale(session, timezone_name=zone, currency=currency,
-                                           number_format=number_format) or True,
+            if shell.run_action(lambda: sc.save_settings(
+                    session, new_targets=new, gross_margin_pct=margin,
+                    annual_discount_rate_pct=discount, clv_horizon_years=horizon,
+                    small_sample_min=int(min_n), timezone_name=zone, currency=currency,
+                    number_format=number_format) or True,
                     success="Targets and settings saved."):
                 st.rerun()
 
@@ -454,3 +448,13 @@ st.subheader("Share")
 st.caption(f"The program report with this scorecard ({sc.period_words(period)}), in the "
            "workspace's branding.")
 report_buttons.report_downloads(session, key="sc", period=period)
+
+
+# ---- closing the loop (the Follow-ups page's numbers for this period) ----
+def _follow_ups() -> None:
+    from cxui import voc
+
+    voc.follow_up_tile(session, period)
+
+
+_follow_ups()

@@ -30,6 +30,9 @@ elif may_create:
     st.info("You have no workspace yet. Create one below, or load the demo to look around.")
 else:
     st.info("You are not in any workspace yet. Ask a workspace's owner to add you.")
+if mine and not may_create:
+    st.caption("Your account works in the workspaces it is added to and creates none; an "
+               "administrator can give it that right.")
 
 
 def copy_setup(source_id: int, target_id: int, parts: set[str]) -> dict[str, int]:

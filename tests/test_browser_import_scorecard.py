@@ -141,7 +141,7 @@ def test_upload_map_validate_import_and_see_the_scorecard_change(acme_data, surv
         page.get_by_text("How customers feel · 28 responses").wait_for()
         assert metric_value(page, "NPS") == EXPECTED_NPS == "+29"
         assert metric_value(page, "CSAT") == EXPECTED_CSAT == "71.4 %"
-        page.get_by_text("(n=28)").wait_for()
+        page.get_by_text("), n = 28").first.wait_for()  # the NPS card's interval
         page.get_by_text("Only 28 NPS answers in all the data:").wait_for()
         page.get_by_text("Retention, churn, revenue retention and customer lifetime value "
                          "need your customer list").wait_for()

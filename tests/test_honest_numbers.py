@@ -164,3 +164,23 @@ def test_cli_compare_prints_changes(accounts, editor_session, capsys) -> None:
                  "2025-Q4"]) == 0
     text = capsys.readouterr().out
     assert "compared with 2025-Q4" in text and "too few answers to tell" in text
+
+
+def test_settings_form_saves_all_or_nothing(editor_session, viewer_session) -> None:
+    good = dict(new_targets={"nps": {"target": 30}}, gross_margin_pct=40,
+                annual_discount_rate_pct=8, clv_horizon_years=3, small_sample_min=40,
+                timezone_name="Europe/Paris", currency="EUR", number_format="1.234,5")
+    # The last part is bad: nothing of the first parts is stored either.
+    with pytest.raises(ValidationError) as info:
+        sc.save_settings(editor_session, **{**good, "currency": "E1R"})
+    assert info.value.problems[0].field == "currency"
+    assert sc.targets(editor_session) == {}
+    assert sc.finance_settings(editor_session) == sc.DEFAULT_FINANCE
+    assert sc.small_sample_threshold(editor_session) == 30
+    with pytest.raises(PermissionDenied):
+        sc.save_settings(viewer_session, **good)
+    sc.save_settings(editor_session, **good)
+    assert sc.targets(editor_session)["nps"]["target"] == 30.0
+    assert sc.finance_settings(editor_session)["clv_horizon_years"] == 3.0
+    assert sc.small_sample_threshold(editor_session) == 40
+    assert loc.workspace_locale(editor_session) == loc.Locale("Europe/Paris", "EUR", "1.234,5")

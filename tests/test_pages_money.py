@@ -126,3 +126,27 @@ def test_page_report_and_cli_agree_on_the_demo(demo_world, monkeypatch, capsys) 
     margin_line = next(line.strip() for line in cli_case.splitlines()
                        if line.strip().startswith("Extra gross margin"))
     assert page_metrics["Extra gross margin a year"] in margin_line
+
+
+def test_editor_sets_currency_time_zone_and_threshold(app_page, editor_session) -> None:
+    load(editor_session.db)
+    at = app_page(PAGE, user="editor")
+    at.selectbox(key="sc_period_quarter").set_value("2026-Q1").run()
+    at.text_input(key="sc_currency").set_value("eur")
+    at.selectbox(key="sc_number_format").set_value("1.234,5")
+    at.selectbox(key="sc_timezone").set_value("Europe/Berlin")
+    at.number_input(key="sc_min_n").set_value(5)
+    at.button[[b.label for b in at.button].index("Save targets and settings")].click().run()
+    assert not at.exception, at.exception
+    assert loc.workspace_locale(editor_session) == loc.Locale("Europe/Berlin", "EUR", "1.234,5")
+    assert sc.small_sample_threshold(editor_session) == 5
+    metrics = {m.label: m.value for m in at.metric}
+    # Q1 revenue 300 + 300 + 150 + 90 + 60 + 120 + 60 + 30 = 1,110 from 8 paying customers:
+    # 138.75 -> "€139".
+    assert metrics["Revenue per customer"] == "€139"
+    assert metrics["Extra gross margin a year"].startswith("€")
+    # A bad currency code is refused with its field named; nothing changes.
+    at.text_input(key="sc_currency").set_value("E1R")
+    at.button[[b.label for b in at.button].index("Save targets and settings")].click().run()
+    assert any("currency" in e.value for e in at.error)
+    assert loc.workspace_locale(editor_session).currency == "EUR"

@@ -8,7 +8,7 @@ import pytest
 from cxcore import demo
 from cxcore.errors import PermissionDenied
 
-from .conftest import PASSWORD, plain
+from .conftest import plain
 
 
 def button(at, label):
@@ -136,4 +136,3 @@ def test_cannot_disable_or_delete_oneself(accounts):
 def test_account_page_says_when_the_account_creates_no_workspaces(app_page):
     at = app_page("pages/account.py", user="viewer")
     assert any("does not create workspaces" in c.value for c in at.caption)
-    assert PASSWORD
