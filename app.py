@@ -33,11 +33,7 @@ with st.sidebar:
     else:
         st.caption("No workspace yet.")
 
-<<<<<<< HEAD
-# expanded: every page stays listed (with more than ten, Streamlit would fold some away).
-=======
 # Every page listed (no "View more"): Workspaces, Activity and Account sit at the end.
->>>>>>> main
 nav = st.navigation(shell.navigation_pages(role, start_here=workspace is None), expanded=True)
 shell.presentation_mode()
 
