@@ -672,6 +672,20 @@ def step_drivers(session: WorkspaceSession, result: dict[str, Any]) -> list[dict
     return out
 
 
+def step_driver_rows(steps: Any) -> list[dict[str, Any]]:
+    """Table rows for :func:`journey_drivers`' steps, one per linked question, in step order:
+    Step, Question, Share (with its 95 % interval), Rank, Priority (the quadrant)."""
+    rows = []
+    for step in sorted(steps, key=lambda s: s["position"]):
+        for d in step["drivers"]:
+            rows.append({
+                "Step": step["step"], "Question": d["label"],
+                "Share of explained variance": (
+                    f"{d['weight_pct']:.1f} % ({d['low_pct']:.1f} to {d['high_pct']:.1f})"),
+                "Rank": d["rank"], "Priority": d["quadrant"]})
+    return rows
+
+
 _OUTCOME_WORDS = ("satisf", "overall", "recommend", "loyal", "nps", "csat")
 
 

@@ -11,9 +11,10 @@ import streamlit as st
 from cxcore import interviews as iv
 from cxcore import journey_charts as jc
 from cxcore import journeys as jr
+from cxcore import key_drivers as kd
 from cxcore import workspace as wsmod
 from cxcore.accounts import role_at_least
-from cxui import report_buttons, shell
+from cxui import cache, report_buttons, shell
 
 session = shell.page_session()
 
@@ -222,6 +223,13 @@ with tab_map:
             st.dataframe(pd.DataFrame(summary["unrated_parts"])[["step_name", "actor_name"]]
                          .rename(columns={"step_name": "Step", "actor_name": "Actor"}),
                          hide_index=True, width="stretch")
+    step_drivers = cache.read(kd.journey_drivers, session, journey_id)
+    if step_drivers:
+        st.markdown("**What drives customers' verdict at each step** (survey questions linked "
+                    "to a step; share of the explained variance, 95 % interval, from the "
+                    "Drivers page's analysis over all data)")
+        st.dataframe(pd.DataFrame(kd.step_driver_rows(step_drivers.values())),
+                     hide_index=True, width="stretch")
 
 # ---- rate parts ---------------------------------------------------------------------------------
 with tab_rate:

@@ -255,6 +255,13 @@ def test_step_drivers_for_the_journey_map(survey):
     on_map = kd.journey_drivers(session, journey)
     assert list(on_map) == [step] and on_map[step]["drivers"][0]["attribute"] == "app"
     assert kd.journey_drivers(session, journey + 1) == {}
+    rows = kd.step_driver_rows(on_map.values())
+    app = next(d for d in result["drivers"] if d["attribute"] == "app")
+    assert rows == [{"Step": "Use the app", "Question": "App rating",
+                     "Share of explained variance": (f"{app['weight_pct']:.1f} % "
+                                                     f"({app['low_pct']:.1f} to "
+                                                     f"{app['high_pct']:.1f})"),
+                     "Rank": app["rank"], "Priority": app["quadrant"]}]
 
 
 def test_outcome_choices(survey):

@@ -363,3 +363,20 @@ def test_evidence_from_an_interview_key_quote(app_page, editor_session):
     assert [(e["quote"], e["interview_id"]) for e in jr.list_evidence(
         editor_session, part["id"])][1] == ("Heard at the counter", None)
     assert older
+
+
+def test_map_shows_the_drivers_of_questions_linked_to_steps(app_page, editor_session):
+    from cxcore import attributes
+
+    from .test_key_drivers import build_survey
+
+    ids = build_survey(editor_session.db)
+    jid, steps, _ = make_small(editor_session)
+    at = app_page(PAGE, user="viewer")
+    assert "What drives customers' verdict at each step" not in texts(at)
+    attributes.link_step(editor_session.db, ids["speed"], steps[1])
+    at.run()
+    assert not at.exception
+    assert "What drives customers' verdict at each step" in texts(at)
+    table = next(df.value for df in at.dataframe if "Question" in df.value.columns)
+    assert list(table["Step"]) == ["Wait"] and list(table["Question"]) == ["Speed rating"]
