@@ -128,7 +128,10 @@ def test_survey_questions_uploaded_confirmed_and_stored(acme_data, survey_with_q
         open_page(page, "Drivers")
         page.get_by_role("heading", name="Drivers of CX quality").wait_for()
         wait_for_app(page)
-        page.get_by_role("heading", name="Importance × performance").wait_for()
+        page.get_by_role("heading", name="1 · Key drivers: what explains the outcome").wait_for()
+        # The key driver analysis ran on the imported questions (not "too few to tell").
+        page.get_by_text("responses that answered every question").first.wait_for()
+        assert page.get_by_text("Too few to tell what explains").count() == 0
         page.wait_for_timeout(1000)  # let the charts draw
         assert errors_shown(page) == []
         screenshot(page, "import-questions-04-drivers")
