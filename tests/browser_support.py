@@ -151,6 +151,9 @@ def open_page(page, title: str) -> None:
     from playwright.sync_api import expect
 
     link = page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title, exact=True)
+    more = page.get_by_test_id("stSidebarNavViewButton")  # "View N more" past ten pages
+    if not link.count() and more.count() and "more" in more.inner_text():
+        more.click()
     link.click()
     # The link is marked current once the server has started the new page's run.
     expect(link).to_have_attribute("aria-current", "page", timeout=60_000)

@@ -134,6 +134,7 @@ def test_survey_questions_uploaded_confirmed_and_stored(acme_data, survey_with_q
         # The key driver analysis ran on the imported questions (not "too few to tell").
         page.get_by_text("responses that answered every question").first.wait_for()
         assert page.get_by_text("Too few to tell what explains").count() == 0
+        page.get_by_text("Importance × performance").first.wait_for()
         page.wait_for_timeout(1000)  # let the charts draw
         assert errors_shown(page) == []
         screenshot(page, "import-questions-04-drivers")
