@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("domain", {
         "cxcore.metrics", "cxcore.attributes", "cxcore.customer_data", "cxcore.import_formats",
         "cxcore.export", "cxcore.importers", "cxcore.interviews", "cxcore.journeys",
+        "cxcore.journeys.*",
         "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.reuse",
         "cxcore.locale_settings", "cxcore.money", "cxcore.kda", "cxcore.key_drivers",
         "cxcore.upload_limits",
