@@ -121,7 +121,9 @@ def define_attribute(db: sqlite_utils.Database, key: str, label: str, kind: str 
 def write_values(db: sqlite_utils.Database, rows: list[tuple[int, dict[int, float | None]]]
                  ) -> None:
     """Store answers: ``rows`` is a list of (response id, {attribute id: value or None}).
-    Call inside the caller's write transaction."""
+    Call inside the caller's write transaction; the rollups of their days are recomputed."""
+    from cxcore import rollups
+
     by_columns: dict[tuple[int, ...], list[tuple]] = {}
     for response_id, values in rows:
         ids = tuple(sorted(values))
@@ -131,6 +133,7 @@ def write_values(db: sqlite_utils.Database, rows: list[tuple[int, dict[int, floa
         marks = ", ".join("?" * (len(ids) + 1))
         db.conn.executemany(
             f"insert or replace into response_attributes ({cols}) values ({marks})", batch)
+    rollups.refresh_responses(db.conn, [r[0] for r in rows])
 
 
 def link_step(db: sqlite_utils.Database, attribute_id: int, step_id: int | None) -> None:
@@ -152,12 +155,15 @@ def set_categories(db: sqlite_utils.Database, attribute_id: int, categories: lis
 
 
 def write_columns(db: sqlite_utils.Database, response_ids: Any,
-                  columns: dict[int, Any], *, chunk: int = 50_000) -> None:
+                  columns: dict[int, Any], *, chunk: int = 50_000, refresh: bool = True) -> None:
     """Store answers column-wise: ``response_ids`` (a sequence) and, per attribute id, the
     values in the same order (NaN or None = no answer). Vectorised for big imports: the rows
     go to SQLite with ``executemany`` in chunks of ``chunk``. Call inside the caller's write
-    transaction."""
+    transaction; the rollups of the responses' days are recomputed (``refresh=False``: the
+    caller does it, as :func:`cxcore.importers.commit_import` does once for its batch)."""
     import pandas as pd
+
+    from cxcore import rollups
 
     ids = pd.Series(response_ids).astype("int64").tolist()
     if not ids:
@@ -170,6 +176,8 @@ def write_columns(db: sqlite_utils.Database, response_ids: Any,
     for start in range(0, len(ids), chunk):
         part = [ids[start:start + chunk], *(v[start:start + chunk] for v in values)]
         db.conn.executemany(sql, zip(*part, strict=True))
+    if refresh:
+        rollups.refresh_responses(db.conn, ids)
 
 
 def link_to_step(session: Any, attribute_id: int, step_id: int | None) -> None:

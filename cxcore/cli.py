@@ -49,6 +49,7 @@ COMMAND_MODULES: list[str] = [
     "cxcore.cli_drivers",
     "cxcore.cli_compare",
     "cxcore.cli_accounts",
+    "cxcore.cli_rollups",
 ]
 
 

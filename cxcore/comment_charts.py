@@ -26,7 +26,7 @@ def theme_share_chart(rows: list[dict[str, Any]], period_title: str = "Quarter")
     ``rows`` come from :func:`cxcore.comments.theme_stats`; every period is on the axis, an
     empty one included."""
     frame, periods = _frame(rows)
-    return alt.Chart(frame, title="Themes in comments over time").mark_line(point=True).encode(
+    lines = alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("period:O", title=period_title, scale=alt.Scale(domain=periods),
                 axis=alt.Axis(labelAngle=0 if "Q" in "".join(periods[:1]) else -45)),
         y=alt.Y("share_pct:Q", title="Share of the period's comments (%)"),
@@ -36,7 +36,8 @@ def theme_share_chart(rows: list[dict[str, Any]], period_title: str = "Quarter")
                  alt.Tooltip("comments:Q", title="Comments with the theme"),
                  alt.Tooltip("period_comments:Q", title="Comments in the period"),
                  alt.Tooltip("share_pct:Q", title="Share (%)", format=".1f")],
-    ).properties(height=300)
+    )
+    return alt.layer(lines, title="Themes in comments over time").properties(height=300)
 
 
 def theme_nps_chart(rows: list[dict[str, Any]], period_title: str = "Quarter") -> alt.Chart:
@@ -54,9 +55,6 @@ def theme_nps_chart(rows: list[dict[str, Any]], period_title: str = "Quarter") -
     points = base.mark_point(size=70, strokeWidth=2).encode(
         y="nps:Q",
         fill=alt.condition("datum.too_few", alt.value("white"), alt.Color("theme:N")),
-        shape=alt.Shape("noise:N", title="Sample",
-                        scale=alt.Scale(domain=["enough answers", "too few to tell"],
-                                        range=["circle", "circle"])),
         tooltip=[alt.Tooltip("period:O", title=period_title), alt.Tooltip("theme:N"),
                  alt.Tooltip("nps:Q", title="NPS", format="+.0f"),
                  alt.Tooltip("low:Q", title="95% low", format="+.0f"),
@@ -71,8 +69,7 @@ def customer_nps_chart(points: list[dict[str, Any]]) -> alt.Chart:
     """One customer's NPS answers over time, coloured by group; ``points`` have date, nps,
     group (from :func:`cxcore.customer_view.customer_timeline`)."""
     frame = pd.DataFrame(points, columns=["date", "nps", "group"])
-    return alt.Chart(frame, title="NPS answers over time").mark_line(
-        point=alt.OverlayMarkDef(size=90, filled=True), color="#999").encode(
+    return alt.Chart(frame, title="NPS answers over time").mark_line(color="#999").encode(
         x=alt.X("date:T", title="Answered"),
         y=alt.Y("nps:Q", title="NPS answer (0-10)", scale=alt.Scale(domain=[0, 10])),
     ) + alt.Chart(frame).mark_point(size=90, filled=True).encode(

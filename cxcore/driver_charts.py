@@ -211,23 +211,80 @@ def weights_chart(drivers: list[dict[str, Any]], outcome: str,
         title=title or f"What explains {outcome.lower()}", height=bars_height(len(frame))))
 
 
+def place_labels(rows: list[dict[str, Any]], x_max: float, y_low: float, y_high: float,
+                 width: float = 700.0, height: float = 330.0, char_px: float = 7.0,
+                 line_px: float = 16.0) -> list[tuple[float, float, str, str]]:
+    """Greedy placement of point labels so they do not overlap each other or the points:
+    in the most important first order, each label tries eight spots around its point
+    (right/left, above/below, near then farther) in an assumed plot of ``width`` × ``height``
+    pixels; a label with no free spot shows the question's rank number instead. Returns per
+    row (label_x, label_y in data units, align "left"/"right", text)."""
+    def px(x, y):
+        return x / x_max * width, (y_high - y) / (y_high - y_low) * height
+
+    boxes = []  # placed label boxes and the points, in pixels
+    for r in rows:
+        cx, cy = px(r["weight"], r["performance"])
+        boxes.append((cx - 9, cy - 9, cx + 9, cy + 9))
+    spots = [(10, -13), (10, 13), (-10, -13), (-10, 13), (10, -28), (10, 28), (-10, -28),
+             (-10, 28)]
+
+    def free(box):
+        x0, y0, x1, y1 = box
+        if x0 < 0 or x1 > width or y0 < 0 or y1 > height:
+            return False
+        return all(x1 <= b[0] or x0 >= b[2] or y1 <= b[1] or y0 >= b[3] for b in boxes)
+
+    out = {}
+    order = sorted(range(len(rows)), key=lambda i: -rows[i]["weight"])
+    for i in order:
+        r = rows[i]
+        cx, cy = px(r["weight"], r["performance"])
+        placed = None
+        for text in (r["label"], str(r["rank"])):
+            w = len(text) * char_px
+            for dx, dy in spots:
+                x0 = cx + dx if dx > 0 else cx + dx - w
+                box = (x0, cy + dy - line_px / 2, x0 + w, cy + dy + line_px / 2)
+                if free(box):
+                    placed = (dx, dy, text, box)
+                    break
+            if placed:
+                break
+        if placed is None:
+            text = str(r["rank"])
+            w = len(text) * char_px
+            placed = (10, -13, text, (cx + 10, cy - 21, cx + 10 + w, cy - 5))
+        dx, dy, text, box = placed
+        boxes.append(box)
+        out[i] = (r["weight"] + dx / width * x_max,
+                  r["performance"] - dy / height * (y_high - y_low),
+                  "left" if dx > 0 else "right", text)
+    return [out[i] for i in range(len(rows))]
+
+
 def quadrant_chart(drivers: list[dict[str, Any]], lines: dict[str, float],
                    performance_title: str = "Performance (mean, 0-100 of the scale)",
                    title: str = "Importance × performance: what to act on first") -> alt.Chart:
     """Importance (share of explained variance) across, performance up, one point per
-    question, its colour *and* shape naming the quadrant, its label beside it; dashed lines
+    question, its colour *and* shape naming the quadrant, its label beside it where there is
+    room (:func:`place_labels`; otherwise its rank in the table); dashed lines
     at the average share and the average performance, and the four quadrant names in plain
     words in the corners ("fix first" bottom right: important and scoring low)."""
     rows = [{"label": d["label"], "weight": d["weight_pct"], "performance": d["performance"],
-             "quadrant": d["quadrant"], "low": d["low_pct"], "high": d["high_pct"]}
-            for d in drivers if d.get("performance") is not None]
-    frame = pd.DataFrame(rows, columns=["label", "weight", "performance", "quadrant", "low",
-                                        "high"])
+             "quadrant": d["quadrant"], "low": d["low_pct"], "high": d["high_pct"],
+             "rank": d.get("rank", i + 1)}
+            for i, d in enumerate(x for x in drivers if x.get("performance") is not None)]
     x_max = max([lines["weight_pct"] * 2, *(r["weight"] for r in rows)]) * 1.15
     perfs = [r["performance"] for r in rows] or [lines["performance"]]
     spread = max(max(perfs) - min(perfs), 10.0)
     y_low = max(0.0, min(perfs) - 0.35 * spread)
     y_high = min(100.0, max(perfs) + 0.35 * spread)
+    for r, (lx, ly, align, text) in zip(rows, place_labels(rows, x_max, y_low, y_high),
+                                        strict=True):
+        r.update(label_x=lx, label_y=ly, align=align, text=text)
+    frame = pd.DataFrame(rows, columns=["label", "weight", "performance", "quadrant", "low",
+                                        "high", "rank", "label_x", "label_y", "align", "text"])
     x_scale = alt.Scale(domain=[0, x_max], nice=False)
     y_scale = alt.Scale(domain=[y_low, y_high], nice=False, zero=False)
     tooltip = [alt.Tooltip("label:N", title="question"),
@@ -245,8 +302,10 @@ def quadrant_chart(drivers: list[dict[str, Any]], lines: dict[str, float],
         shape=alt.Shape("quadrant:N", scale=alt.Scale(domain=QUADRANT_ORDER,
                                                       range=QUADRANT_SHAPES), legend=None),
         tooltip=tooltip)
-    labels = alt.Chart(frame).mark_text(align="left", dx=10, dy=-14, fontSize=FONT_SIZE - 3,
-                                        color="#222", limit=260).encode(x=x, y=y, text="label:N")
+    labels = [alt.Chart(frame[frame["align"] == a]).mark_text(
+        align=a, baseline="middle", fontSize=FONT_SIZE - 3, color="#222").encode(
+        x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale),
+        text="text:N", tooltip=tooltip) for a in ("left", "right")]
     guide = pd.DataFrame({"weight": [lines["weight_pct"]], "performance": [lines["performance"]]})
     vline = alt.Chart(guide).mark_rule(color="#666", strokeDash=[6, 4], strokeWidth=2).encode(
         x=alt.X("weight:Q", scale=x_scale))
@@ -266,5 +325,5 @@ def quadrant_chart(drivers: list[dict[str, Any]], lines: dict[str, float],
         opacity=0.8).encode(x=alt.X("weight:Q", scale=x_scale),
                             y=alt.Y("performance:Q", scale=y_scale), text="name:N")
         for a in ("left", "right")]
-    return _big(alt.layer(vline, hline, *names, points, labels).properties(
+    return _big(alt.layer(vline, hline, *names, points, *labels).properties(
         title=title, height=460))

@@ -34,6 +34,7 @@ import pandas as pd
 from cxcore import attribute_import as ai
 from cxcore import attributes as attrs
 from cxcore import import_formats as fmt
+from cxcore import rollups
 from cxcore import survey_formats as sf
 from cxcore.accounts import now_iso
 from cxcore.customer_data import REVENUE_KINDS
@@ -1173,6 +1174,7 @@ def commit_import(session: WorkspaceSession, preview: ImportPreview, *,
             if questions and inserted:
                 _store_answers(session, rows, questions, batch_id)
             if inserted:
+                rollups.refresh_batch(conn, preview.kind, batch_id, inserted)
                 conn.execute("update import_batches set rows = ? where id = ?",
                              [inserted, batch_id])
             else:
@@ -1211,7 +1213,7 @@ def _store_answers(session: WorkspaceSession, rows: pd.DataFrame,
                                      [batch_id]).fetchall(), columns=["_dedupe", "_id"])
     new = rows.merge(stored, on="_dedupe", how="inner")
     columns = {ids[spec.key]: new[attribute_column(spec)] for spec in questions}
-    attrs.write_columns(db, new["_id"], columns, chunk=INSERT_CHUNK)
+    attrs.write_columns(db, new["_id"], columns, chunk=INSERT_CHUNK, refresh=False)
 
 
 def _records(chunk: pd.DataFrame, stored: list[str], batch_id: int) -> Iterable[tuple]:
@@ -1276,7 +1278,9 @@ def undo_import(session: WorkspaceSession, batch_id: int) -> int:
             conn.execute("update customers set referred_by = null where referred_by in "
                          "(select id from customers where batch_id = ?) and batch_id != ?",
                          [batch_id, batch_id])
-        removed = conn.execute(f"delete from [{table}] where batch_id = ?", [batch_id]).rowcount
+        with rollups.kept(conn, kind, "batch_id = ?", [batch_id]):
+            removed = conn.execute(f"delete from [{table}] where batch_id = ?",
+                                   [batch_id]).rowcount
         conn.execute("update import_batches set undone_at = ?, undone_by = ? where id = ?",
                      [now_iso(), session.username, batch_id])
         session.log("undo_import", kind, batch_id, {"rows": removed})

@@ -23,7 +23,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from cxcore import backup
+from cxcore import backup, rollups
 from cxcore.accounts import now_iso
 from cxcore.customer_view import customer_timeline
 from cxcore.errors import NotFound, Problem, ValidationError
@@ -156,6 +156,7 @@ def erase_customer(session: WorkspaceSession, customer_id: str, confirm: str) ->
                 + ", ".join(f"{c} = null" for c in INTERVIEW_TEXT)
                 + " where customer_id = ?", [ERASED_LABEL, anon])
             conn.execute("delete from customers where id = ?", [customer_id])
+            rollups.refresh_customer_records(conn, [customer_id, anon])
             # Earlier log lines may name the customer: they now name the anonymous id.
             conn.execute("update activity set entity_id = ? where entity_id = ?",
                          [anon, customer_id])

@@ -28,6 +28,7 @@ from cxcore import branding as brandmod
 from cxcore import checklist, journeys, meetings, report, scorecard
 from cxcore import interviews as iv
 from cxcore.errors import CXError, Problem, ValidationError
+from cxcore.privacy import mask_emails
 from cxcore.storage import slugify
 from cxcore.workspace import WorkspaceSession
 
@@ -166,7 +167,9 @@ def build(session: WorkspaceSession, *, period: str | scorecard.Period | None = 
         "actions": open_actions[:TOP_ACTIONS],
         "open_actions": len(open_actions),
         "overdue": sum(1 for a in open_actions if a["overdue"]),
-        "quotes": iv.quote_wall(session)[:report.QUOTES_SHOWN],
+        # Interview quotes as said, but never an e-mail address (cxcore.privacy).
+        "quotes": [{**q, "quote": mask_emails(q["quote"])}
+                   for q in iv.quote_wall(session)[:report.QUOTES_SHOWN]],
         "since": meetings.since_last_meeting(session, today=today),
     }
 

@@ -19,6 +19,7 @@ from cxcore import (
     interviews,
     journeys,
     meetings,
+    rollups,
     scorecard,
     workspace_core,
 )
@@ -37,4 +38,5 @@ def migration_sets() -> list[Migrations]:
         comments.migrations,
         meetings.migrations,
         followups.migrations,
+        rollups.migrations,
     ]

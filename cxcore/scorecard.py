@@ -34,6 +34,7 @@ Definitions (the docstrings of the functions below repeat the ones they compute)
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -490,12 +491,38 @@ RESPONSE_AGGREGATE = (
     "sum(emotion) as emo_sum")
 
 
+#: What the rollups of :mod:`cxcore.rollups` were computed from: row counts and the newest ids
+#: of the raw tables, stored with every refresh. Rows written around the write paths (a test,
+#: a script) change it, and the scorecard then reads the raw rows until the rollups are
+#: rebuilt, so its numbers are right either way.
+RAW_FINGERPRINT_SQL = ("select (select count(*) from responses), (select max(id) from responses), "
+                       "(select count(*) from revenue_events), "
+                       "(select max(id) from revenue_events), (select count(*) from customers)")
+
+
+def rollups_fresh(db: sqlite_utils.Database) -> bool:
+    """Whether the rollups match the raw rows' fingerprint (:data:`RAW_FINGERPRINT_SQL`)."""
+    row = db.execute("select value from rollup_state where key = 'raw'").fetchone()
+    return row is not None and json.loads(row[0]) == list(db.execute(RAW_FINGERPRINT_SQL)
+                                                          .fetchone())
+
+
+#: :data:`RESPONSE_AGGREGATE` summed over the day rollup (``rollup_responses`` of
+#: :mod:`cxcore.rollups`), which holds those measures per day × segment × channel × step.
+ROLLUP_AGGREGATE = ", ".join(f"sum({name}) as {name}"
+                             for name in re.findall(r" as (\w+)", RESPONSE_AGGREGATE))
+
+
 def _response_sql(period: Period, segment: str | None, channel: str | None,
-                  group_by: str | None = None) -> tuple[str, list]:
-    where, params = _window(period)
+                  group_by: str | None = None, rolled: bool = True) -> tuple[str, list]:
+    """The responses' counts and sums, from the day rollup (``rolled``) or the raw rows;
+    ``group_by`` is an expression of ``day`` (rollup) or ``date`` (raw), segment, channel."""
+    where, params = _window(period, "day" if rolled else "date")
     fwhere, fparams = _filters(segment, channel)
     select = f"{group_by} as grp, " if group_by else ""
-    sql = f"select {select}{RESPONSE_AGGREGATE} from responses where {where} and {fwhere}"
+    source = f"{ROLLUP_AGGREGATE} from rollup_responses" if rolled else \
+        f"{RESPONSE_AGGREGATE} from responses"
+    sql = f"select {select}{source} where {where} and {fwhere}"
     if group_by:
         sql += " group by grp order by grp"
     return sql, params + fparams
@@ -560,8 +587,58 @@ def _revenue_windows(period: Period, as_of: str | None) -> tuple[str, str, str] 
     return prev.start, period.start, period.end  # type: ignore[union-attr,return-value]
 
 
+def _month_aligned(*days: str | None) -> bool:
+    return all(d is not None and d[8:10] == "01" for d in days)
+
+
 def _revenue_sql(period: Period, windows: tuple[str, str, str], segment: str | None,
-                 channel: str | None) -> tuple[str, dict]:
+                 channel: str | None, rolled: bool = True) -> tuple[str, dict]:
+    """Base (R0) and period (R1) revenue per customer, then totals: from the customer × month
+    rollup (``rollup_revenue`` of :mod:`cxcore.rollups`) when the windows start on the 1st of
+    a month (years, quarters, months, all), from the raw events otherwise (date ranges)."""
+    if not rolled or not _month_aligned(*windows):
+        return _revenue_events_sql(period, windows, segment, channel)
+    base_start, start, end = windows
+    params: dict[str, Any] = {"base_start": base_start[:7], "start": start[:7],
+                              "end": end[:7]}
+    lower = "1" if period.is_all else "month >= :base_start and month < :end"
+    cust_filter = ""
+    if segment is not None or channel is not None:
+        fwhere, _ = _filters(segment, channel, named=True)
+        cust_filter = f" and customer_id in (select id from customers where {fwhere})"
+        params.update({k: v for k, v in (("segment", segment), ("channel", channel))
+                       if v is not None})
+    if period.is_all:
+        period_sums = "sum(net) as p, sum(n) as pn, sum(iif(kind = 'upsell', amount, null)) as up"
+    else:
+        period_sums = ("sum(iif(month >= :start, net, null)) as p, "
+                       "sum(iif(month >= :start, n, 0)) as pn, "
+                       "sum(iif(month >= :start and kind = 'upsell', amount, null)) as up")
+    # The cohort test of _revenue_events_sql, with each customer's first revenue date kept
+    # in rollup_revenue_customers; months compare as 'YYYY-MM' text.
+    since = ("(select min(coalesce(s, f), coalesce(f, s)) from "
+             "(select (select start_date from customers where id = t.customer_id) as s, "
+             "(select first_date from rollup_revenue_customers f "
+             "where f.customer_id = t.customer_id) as f))")
+    sql = (
+        "with t as materialized (select customer_id, "
+        " sum(iif(month >= :base_start and month < :start, net, null)) as r0, "
+        " sum(iif(month >= :start and month < :end, net, null)) as r1, "
+        f" {period_sums} "
+        f" from rollup_revenue where {lower}{cust_filter} group by customer_id), "
+        f"c as materialized (select t.*, (r0 > 0 and {since} < :base_start_day) as k from t) "
+        "select sum(iif(k, r0, null)) as r0, "
+        "sum(iif(k, max(coalesce(r1, 0), 0), null)) as r1, "
+        "sum(iif(k, min(max(coalesce(r1, 0), 0), r0), null)) as r1_capped, "
+        "sum(k) as cohort, sum(r0 > 0) as base_payers, "
+        "sum(iif(pn > 0, p, null)) as revenue, sum(pn > 0) as paying_customers, "
+        "sum(up) as upsell from c")
+    params["base_start_day"] = base_start
+    return sql, params
+
+
+def _revenue_events_sql(period: Period, windows: tuple[str, str, str], segment: str | None,
+                        channel: str | None) -> tuple[str, dict]:
     """One pass over revenue events grouped by customer: base (R0) and period (R1) revenue."""
     base_start, start, end = windows
     lower = "1" if period.is_all else "date >= :base_start and date < :end"
@@ -611,14 +688,15 @@ def bare_sql(session: WorkspaceSession, period: str | Period = "all") -> list[tu
     db = session.db
     _, hi = data_range(session)
     out = []
-    for sql, params in (_response_sql(per, None, None), _pulse_sql(per)):
+    rolled = rollups_fresh(db)
+    for sql, params in (_response_sql(per, None, None, rolled=rolled), _pulse_sql(per)):
         out.append(db.execute(sql, params).fetchone())
     as_of_end = (date.fromisoformat(hi) + timedelta(days=1)).isoformat() if hi else "9999-12-31"
     sql, params = _customer_sql(per, as_of_end, None, None)
     out.append(db.execute(sql, params).fetchone())
     windows = _revenue_windows(per, hi)
     if windows:
-        sql, params = _revenue_sql(per, windows, None, None)
+        sql, params = _revenue_sql(per, windows, None, None, rolled)
         out.append(db.execute(sql, params).fetchone())
     return out
 
@@ -841,11 +919,12 @@ def scorecard(session: WorkspaceSession, period: str | Period = "all", *,
     _, hi = data_range(session)
     as_of_end = (date.fromisoformat(hi) + timedelta(days=1)).isoformat() if hi else "9999-12-31"
 
-    resp = _row(db, *_response_sql(per, segment, channel))
+    rolled = rollups_fresh(db)
+    resp = _row(db, *_response_sql(per, segment, channel, rolled=rolled))
     pulse = _row(db, *_pulse_sql(per)) if segment is None and channel is None else {}
     cust = _row(db, *_customer_sql(per, as_of_end, segment, channel))
     windows = _revenue_windows(per, hi)
-    rev = _row(db, *_revenue_sql(per, windows, segment, channel)) if windows else {}
+    rev = _row(db, *_revenue_sql(per, windows, segment, channel, rolled)) if windows else {}
 
     out: dict[str, Any] = {"period": per.label, "period_start": per.start,
                            "period_end": per.end, "segment": segment, "channel": channel,
@@ -1111,6 +1190,18 @@ def status(key: str, value: float | None,
 
 # ---- trends, breakdowns, cohorts, value by NPS group --------------------------------------------
 
+#: Per month of the customers' dates: joined (dated customers whose leaving is known), ended,
+#: and churned (ended after starting before the month), for customers matching ``{where}``.
+CUSTOMER_MONTHS_SQL = (
+    "select month, sum(joined), sum(ended), sum(churned) from ("
+    " select substr(start_date, 1, 7) as month, 1 as joined, 0 as ended, 0 as churned "
+    " from customers where start_date is not null and not (churned = 1 and end_date is null) "
+    " and {where} union all"
+    " select substr(end_date, 1, 7), 0, 1, start_date < substr(end_date, 1, 7) || '-01' "
+    " from customers where end_date is not null and start_date is not null and {where}"
+    ") group by 1")
+
+
 def monthly_trend(session: WorkspaceSession, period: str | Period = "all", *,
                   segment: str | None = None, channel: str | None = None) -> list[dict[str, Any]]:
     """Per calendar month of ``period``: responses, NPS with its adjusted-Wald interval
@@ -1123,7 +1214,9 @@ def monthly_trend(session: WorkspaceSession, period: str | Period = "all", *,
     per = period if isinstance(period, Period) else parse_period(period)
     db = session.db
     months: dict[str, dict[str, Any]] = {}
-    sql, params = _response_sql(per, segment, channel, group_by="substr(date, 1, 7)")
+    rolled = rollups_fresh(db)
+    sql, params = _response_sql(per, segment, channel, rolled=rolled,
+                                group_by=f"substr({'day' if rolled else 'date'}, 1, 7)")
     cursor = db.execute(sql, params)
     names = [c[0] for c in cursor.description]
     for values in cursor.fetchall():
@@ -1132,27 +1225,35 @@ def monthly_trend(session: WorkspaceSession, period: str | Period = "all", *,
         months[row["grp"]] = {k: soft[k] for k in (
             "responses", "nps_n", "nps", "nps_moe", "nps_low", "nps_high", "csat_pct", "csat_n",
             "ces_mean", "promoters_pct", "detractors_pct")}
-    where, wparams = _window(per)
     cust_filter, cparams = "", []
     if segment is not None or channel is not None:
         fwhere, cparams = _filters(segment, channel)
         cust_filter = f" and customer_id in (select id from customers where {fwhere})"
-    for month, revenue in db.execute(
-            f"select substr(date, 1, 7), sum({NET_AMOUNT}) from revenue_events "
-            f"where {where}{cust_filter} group by 1", wparams + cparams).fetchall():
+    # Net revenue per month from the customer × month rollup (a date range's partial months
+    # from the raw events).
+    if rolled and (per.is_all or _month_aligned(per.start, per.end)):
+        where, wparams = _window(Period(per.label, per.start and per.start[:7],
+                                        per.end and per.end[:7], per.grain), "month")
+        revenue_sql = (f"select month, sum(net) from rollup_revenue where {where}{cust_filter} "
+                       "group by 1")
+    else:
+        where, wparams = _window(per)
+        revenue_sql = (f"select substr(date, 1, 7), sum({NET_AMOUNT}) from revenue_events "
+                       f"where {where}{cust_filter} group by 1")
+    for month, revenue in db.execute(revenue_sql, wparams + cparams).fetchall():
         months.setdefault(month, {})["revenue"] = revenue
+    # Joined, ended and churned (ended after a start before the month) per month, from the
+    # customer state rollup: the churn base of a month is everyone joined minus ended before it.
     fwhere, fparams = _filters(segment, channel)
-    starts = dict(db.execute(
-        f"select substr(start_date, 1, 7), count(*) from customers where start_date is not null "
-        f"and not (churned = 1 and end_date is null) and {fwhere} group by 1",
-        fparams).fetchall())
+    starts: dict[str, int] = {}
     ends: dict[str, tuple[int, int]] = {}
-    for month, total, prior in db.execute(
-            f"select substr(end_date, 1, 7), count(*), "
-            f"sum(start_date < substr(end_date, 1, 7) || '-01') from customers "
-            f"where end_date is not null and start_date is not null and {fwhere} group by 1",
-            fparams).fetchall():
-        ends[month] = (total, prior or 0)
+    sql = ("select month, sum(joined), sum(ended), sum(churned) from rollup_customer_months "
+           f"where {fwhere} group by 1") if rolled else CUSTOMER_MONTHS_SQL.format(where=fwhere)
+    for month, joined, total, prior in db.execute(sql, fparams if rolled else fparams * 2):
+        if joined:
+            starts[month] = joined
+        if total:
+            ends[month] = (total, prior or 0)
     all_months = sorted(set(starts) | set(ends) | set(months))
     started_before = ended_before = 0
     for month in all_months:
@@ -1189,7 +1290,7 @@ def breakdown(session: WorkspaceSession, by: str, period: str | Period = "all"
     db = session.db
     groups: dict[str, dict[str, Any]] = {}
     group = f"coalesce(nullif({by}, ''), '{NOT_SET}')"
-    sql, params = _response_sql(per, None, None, group_by=group)
+    sql, params = _response_sql(per, None, None, group_by=group, rolled=rollups_fresh(db))
     cursor = db.execute(sql, params)
     names = [c[0] for c in cursor.description]
     for values in cursor.fetchall():

@@ -69,10 +69,10 @@ with tabs[0]:
                   f"{pages:,})." if rows else "."))
     if rows:
         table = pd.DataFrame([{
-            "Date": r["date"], "NPS": r["nps"], "Group": r["group"], "Comment": r["comment"],
+            "Date": r["date"], "NPS": r["nps"], "Group": r["group"],
+            "Customer": links.customer_url(r["customer_id"]), "Comment": r["comment"],
             "Themes": ", ".join(r["tags"]), "Segment": r["segment"], "Channel": r["channel"],
             "Journey step": r["journey_step"],
-            "Customer": links.customer_url(r["customer_id"]),
         } for r in rows])
         picked = st.dataframe(
             table, hide_index=True, width="stretch", key="cm_table",
@@ -118,7 +118,10 @@ with tabs[1]:
     theme_filters = {k: v for k, v in filters.items() if k != "tag"}
     stats = cache.read(cm.theme_stats, session, grain, **theme_filters)
     if stats:
-        st.altair_chart(charts.theme_share_chart(stats, grain.capitalize()), width="stretch")
+        # The title as text: right under the radio, a chart's own title was clipped at the top.
+        st.markdown("**Themes in comments over time**")
+        st.altair_chart(charts.theme_share_chart(stats, grain.capitalize()).properties(title=""),
+                        width="stretch")
         st.altair_chart(charts.theme_nps_chart(stats, grain.capitalize()), width="stretch")
         st.caption("The eight most used themes, for the comments matching the filters of the "
                    "Comments tab. Each bar is the 95% interval of the NPS; a hollow point has "

@@ -149,8 +149,8 @@ if kda_result["enough"]:
     else:
         basis_words = f"Computed on all {kda_result['n']:,} responses that answered every question"
     st.caption(
-        f"{basis_words} (complete cases; {kda_result['answered']:,} answered "
-        f"'{shell.esc(outcome_words)}' in {shell.esc(words)}). Responses missing any "
+        f"{basis_words} (complete cases; {kda_result['answered']:,} responses in "
+        f"{shell.esc(words)} have an answer to the outcome question). Responses missing any "
         "question, or answering 'not applicable', are left out rather than filled in "
         "(pairwise correlations would mix different customers). Method: Johnson's relative "
         "weights, each question's share of the variance that the questions together explain, "
@@ -173,7 +173,9 @@ if kda_result["enough"]:
                   else "Performance (top box, % of answers)")
     st.altair_chart(charts.quadrant_chart(kda_result["drivers"], kda_result["lines"],
                                           perf_title), width="stretch")
-    st.caption(f"Dashed lines: the average share ({kda_result['lines']['weight_pct']:.0f}%) and "
+    st.caption("A number instead of a name is the question's rank in the table below (no room "
+               "for its name). "
+               f"Dashed lines: the average share ({kda_result['lines']['weight_pct']:.0f}%) and "
                f"the average performance ({kda_result['lines']['performance']:.0f}). **Fix "
                "first**: important and scoring below average. **Keep up**: important and "
                "scoring well. **Watch**: less important and scoring low. **Less urgent**: less "

@@ -451,3 +451,13 @@ st.subheader("Share")
 st.caption(f"The program report with this scorecard ({sc.period_words(period)}), in the "
            "workspace's branding.")
 report_buttons.report_downloads(session, key="sc", period=period)
+
+
+# ---- closing the loop (the Follow-ups page's numbers for this period) ----
+def _follow_ups() -> None:
+    from cxui import voc
+
+    voc.follow_up_tile(session, period)
+
+
+_follow_ups()

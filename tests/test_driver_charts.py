@@ -118,6 +118,28 @@ def test_quadrant_chart_names_the_quadrants_in_words_and_shapes():
                and layer["encoding"]["text"]["field"] == "name"
                for row in _data(spec, layer) if row["name"] == "FIX FIRST")
     assert fix["weight"] > LINES["weight_pct"] and fix["performance"] < LINES["performance"]
-    labels = next(layer for layer in layers if layer["mark"]["type"] == "text"
-                  and layer["encoding"]["text"]["field"] == "label")
-    assert [r["label"] for r in _data(spec, labels)] == ["Speed", "Staff", "Price", "App"]
+    label_rows = [row for layer in layers if layer["mark"]["type"] == "text"
+                  and layer["encoding"]["text"]["field"] == "text"
+                  for row in _data(spec, layer)]
+    assert sorted(r["text"] for r in label_rows) == ["App", "Price", "Speed", "Staff"]
+
+
+def test_crowded_quadrant_labels_do_not_overlap():
+    # Ten questions piled up in one spot: the most important get their names, the rest their
+    # rank numbers, and no two label boxes overlap in the assumed 700 × 330 pixel plot.
+    rows = [{"label": f"Question number {k}", "weight": 5.0 + 0.1 * k,
+             "performance": 60.0 + 0.2 * k, "rank": 10 - k} for k in range(10)]
+    placed = charts.place_labels(rows, 20.0, 40.0, 80.0)
+    texts = [p[3] for p in placed]
+    assert "Question number 9" in texts  # the most important keeps its name
+    assert any(t.isdigit() for t in texts)  # no room for every name
+    boxes = []
+    for (lx, ly, align, text) in placed:
+        x, y = lx / 20.0 * 700, (80.0 - ly) / 40.0 * 330
+        w = len(text) * 7.0
+        x0 = x if align == "left" else x - w
+        boxes.append((x0, y - 8, x0 + w, y + 8))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] + 1e-6 or b[2] <= a[0] + 1e-6 or a[3] <= b[1] + 1e-6 \
+                or b[3] <= a[1] + 1e-6, (a, b)

@@ -33,6 +33,8 @@ LAYERS: list[tuple[str, set[str]]] = [
         # voice of the customer
         "cxcore.tags", "cxcore.comments", "cxcore.text_stats", "cxcore.followups",
         "cxcore.customer_view", "cxcore.privacy", "cxcore.quotes",
+        # pre-aggregates the scorecard reads
+        "cxcore.rollups",
         # meetings
         "cxcore.branding", "cxcore.meetings", "cxcore.compare",
     }),

@@ -147,3 +147,15 @@ def test_interview_log_links_to_the_customer(app_page, editor_session):
     at = app_page("pages/interviews.py", user="editor")
     assert not at.exception
     assert list(at.dataframe[0].value["Customer"]) == ["/customer?id=c1"]
+
+
+def test_scorecard_shows_the_follow_up_tile(app_page, editor_session):
+    ids = seed(editor_session)["ids"]
+    fu.update_follow_up(editor_session, ids[0], status="resolved")
+    at = app_page("pages/scorecard.py", user="viewer", run=False)
+    at.query_params["grain"] = "all"
+    at.run()
+    assert not at.exception
+    assert "Closing the loop" in [h.value for h in at.subheader]
+    text = " ".join(m.value for m in at.markdown)
+    assert "Follow-up rate **50 %** (1 of 2 flagged answers contacted or resolved)" in text

@@ -74,3 +74,19 @@ def test_language_detection_picks_the_stop_words_in_use(text, lang):
 def test_counts_each_comment_once():
     got = text_stats.frequent_terms(["caisse caisse caisse", "caisse"], n=1, language="fr")
     assert got["terms"] == [{"term": "caisse", "comments": 2, "share_pct": 100.0}]
+
+
+def test_report_and_deck_never_show_an_email(editor_session):
+    from cxcore import report, report_model
+
+    iv.create_interview(editor_session, {
+        "kind": "customer", "date": "2026-01-09", "interviewee": "Zoé Martin",
+        "key_quotes": "Mail me at zoe.martin@example.fr please"})
+    with editor_session.db.atomic():
+        editor_session.db["responses"].insert({"date": "2026-01-10", "nps": 2, "row_hash": "x",
+                                               "comment": "Reach me: paul@example.com today"})
+    html = report.program_report_html(editor_session, period="all")
+    assert "@example" not in html and "Zoé Martin" not in html
+    assert "[e-mail hidden]" in html
+    model = report_model.build(editor_session, period="all")
+    assert all("@" not in q["quote"] for q in model["quotes"])

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from cxcore import scorecard
+from cxcore import rollups, scorecard
 from cxcore.accounts import now_iso
 from cxcore.workspace import WorkspaceSession
 
@@ -318,6 +318,7 @@ def add_demo(session: WorkspaceSession, rng: random.Random, today: dt.date) -> N
         conn.executemany(
             "insert into pulse (date, team, enps, comment, row_hash, batch_id) "
             "values (?, ?, ?, ?, ?, ?)", [[*row, batch] for row in pulse])
+        rollups.rebuild(conn)
     scorecard.set_targets(session, {key: {"target": target, "warn_at": warn}
                                     for key, (target, warn) in TARGETS.items()})
     scorecard.set_finance_settings(session, GROSS_MARGIN_PCT, ANNUAL_DISCOUNT_RATE_PCT)

@@ -1,0 +1,380 @@
+"""Rollups: pre-aggregated copies of the raw rows, kept in the same transaction as every write.
+
+The scorecard, its trend and its breakdowns read these small tables instead of a million
+responses or revenue events:
+
+``rollup_responses``
+    one row per day × segment × channel × journey step: responses, NPS buckets (promoters
+    9-10, passives 7-8, detractors 0-6), CSAT answers and top-two (4-5), effort answers, sum,
+    sum of squares and "easy" (5-7), and per fixed rating (effectiveness, ease, emotion) its
+    answers, sum and sum of squares.
+``rollup_attributes``
+    the same key × attribute id: answers, sum and sum of squares of each column ``a<id>`` of
+    ``response_attributes`` (see :mod:`cxcore.attributes`).
+``rollup_revenue``
+    one row per customer × month × kind: events, sum of ``amount`` and of the net amount
+    (:data:`cxcore.scorecard.NET_AMOUNT`); ``rollup_revenue_customers`` holds each customer's
+    first and last revenue dates and event count.
+``rollup_customer_months``
+    customer state per month × segment × channel: customers active on the 1st of the month
+    (dated customers only, as the monthly churn base), joined in the month, churned in it
+    (base customers whose ``end_date`` falls in it) and ended in it.
+
+**The rule**: every function that writes responses, response attributes, revenue events or
+customers calls one ``refresh_*`` function of this module (or wraps its delete in
+:func:`kept`) inside its own write transaction, so a reader never sees rollups that disagree
+with the rows. Maintenance recomputes the touched keys from the raw rows (delete and insert
+the rollup rows of the days or customers a batch touched): simple, and exactly right after any
+sequence of writes. :func:`check` recomputes everything from scratch and lists differences
+(``python -m cxcore check``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from cxcore.scorecard import NET_AMOUNT, RAW_FINGERPRINT_SQL, RESPONSE_AGGREGATE
+
+migrations = Migrations("cxcore.rollups")
+
+RESPONSE_KEY = ("day", "segment", "channel", "step_id")
+#: The rollup's measures, in the names of :data:`cxcore.scorecard.RESPONSE_AGGREGATE` plus the
+#: ratings' sums of squares.
+RESPONSE_MEASURES = (*re.findall(r" as (\w+)", RESPONSE_AGGREGATE),
+                     "eff_sumsq", "ease_sumsq", "emo_sumsq")
+_RESPONSE_SELECT = (
+    "substr(date, 1, 10) as day, segment, channel, journey_step_id as step_id, "
+    f"{RESPONSE_AGGREGATE}, sum(effectiveness * effectiveness) as eff_sumsq, "
+    "sum(ease * ease) as ease_sumsq, sum(emotion * emotion) as emo_sumsq")
+_RESPONSE_COLUMNS = ", ".join((*RESPONSE_KEY, *RESPONSE_MEASURES))
+ATTRIBUTE_MEASURES = ("n", "total", "sumsq")
+REVENUE_KEY = ("customer_id", "month", "kind")
+REVENUE_MEASURES = ("n", "amount", "net")
+_REVENUE_SELECT = (f"customer_id, substr(date, 1, 7) as month, kind, count(*) as n, "
+                   f"sum(amount) as amount, sum({NET_AMOUNT}) as net")
+CUSTOMER_KEY = ("month", "segment", "channel")
+CUSTOMER_MEASURES = ("active_start", "joined", "churned", "ended")
+
+
+@migrations()
+def m001_rollup_tables(db: sqlite_utils.Database) -> None:
+    key = "day text, segment text, channel text, step_id integer"
+    db.execute(f"create table rollup_responses ({key}, "
+               + ", ".join(f"{c} {'real' if c.endswith(('sum', 'sumsq')) else 'integer'}"
+                           for c in RESPONSE_MEASURES) + ")")
+    db.execute("create index idx_rollup_responses on rollup_responses (day)")
+    db.execute(f"create table rollup_attributes ({key}, attribute_id integer not null, "
+               "n integer, total real, sumsq real)")
+    db.execute("create index idx_rollup_attributes on rollup_attributes (day, attribute_id)")
+    db.execute("create table rollup_revenue (customer_id text not null, month text, "
+               "kind text, n integer, amount real, net real)")
+    db.execute("create index idx_rollup_revenue_customer on rollup_revenue (customer_id)")
+    db.execute("create index idx_rollup_revenue_month on rollup_revenue "
+               "(month, customer_id, kind, n, amount, net)")
+    db.execute("create table rollup_revenue_customers (customer_id text primary key, "
+               "first_date text, last_date text, n integer)")
+    db.execute("create table rollup_customer_months (month text not null, segment text, "
+               "channel text, active_start integer, joined integer, churned integer, "
+               "ended integer)")
+    db.execute("create index idx_rollup_customer_months on rollup_customer_months (month)")
+    db.execute("create table rollup_state (key text primary key, value text)")
+    # Upgraded workspaces get their rollups from the rows they already hold.
+    rebuild(db.conn)
+
+
+# ---- recomputing keys from raw rows -------------------------------------------------------------
+
+def _json(values: Iterable[Any]) -> str:
+    return json.dumps(sorted({v for v in values if v is not None}))
+
+
+def _day_bounds(days: list[str]) -> tuple[str, list[str]]:
+    """An index-friendly date range around ``days`` (none when a day is not an ISO date)."""
+    try:
+        last = date.fromisoformat(max(days)) + timedelta(days=1)
+        date.fromisoformat(min(days))
+    except ValueError:
+        return "1", []
+    return "date >= ? and date < ?", [min(days), last.isoformat()]
+
+
+def refresh_days(conn: sqlite3.Connection, days: Iterable[str] | None = None) -> None:
+    """Recompute ``rollup_responses`` and ``rollup_attributes`` for ``days`` (ISO dates; None =
+    every day) from the raw rows. Call inside the caller's write transaction."""
+    if days is None:
+        conn.execute("delete from rollup_responses")
+        conn.execute("delete from rollup_attributes")
+        where, params = "1", []
+        in_days = "1"
+    else:
+        days = sorted(set(days))
+        if not days:
+            return
+        listed = _json(days)
+        conn.execute("delete from rollup_responses where day in (select value from json_each(?))",
+                     [listed])
+        conn.execute("delete from rollup_attributes where day in "
+                     "(select value from json_each(?))", [listed])
+        where, params = _day_bounds(days)
+        in_days = "substr(date, 1, 10) in (select value from json_each(?))"
+        params = [*params, listed]
+    conn.execute(f"insert into rollup_responses ({_RESPONSE_COLUMNS}) select {_RESPONSE_SELECT} "
+                 f"from responses where {where} and {in_days} group by 1, 2, 3, 4", params)
+    for attribute_id in _attribute_ids(conn):
+        col = f"a{attribute_id}"
+        conn.execute(
+            f"insert into rollup_attributes select substr(date, 1, 10), segment, channel, "
+            f"journey_step_id, {attribute_id}, count(ra.{col}), sum(ra.{col}), "
+            f"sum(ra.{col} * ra.{col}) from response_attributes ra "
+            f"join responses r on r.id = ra.response_id "
+            f"where ra.{col} is not null and {where} and {in_days} group by 1, 2, 3, 4", params)
+
+
+def _attribute_ids(conn: sqlite3.Connection) -> list[int]:
+    # From the table's columns (a<id>), so that the rollups need not import cxcore.attributes.
+    names = [r[1] for r in conn.execute("pragma table_info(response_attributes)")]
+    return [int(n[1:]) for n in names if n[:1] == "a" and n[1:].isdigit()]
+
+
+def refresh_customers(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> None:
+    """Recompute ``rollup_revenue`` and ``rollup_revenue_customers`` for customers ``ids``
+    (None = every customer) from the raw revenue events. Call inside the write transaction."""
+    if ids is None:
+        conn.execute("delete from rollup_revenue")
+        conn.execute("delete from rollup_revenue_customers")
+        where, params = "1", []
+    else:
+        listed = _json(ids)
+        if listed == "[]":
+            return
+        where, params = "customer_id in (select value from json_each(?))", [listed]
+        conn.execute(f"delete from rollup_revenue where {where}", params)
+        conn.execute(f"delete from rollup_revenue_customers where {where}", params)
+    conn.execute(f"insert into rollup_revenue ({', '.join((*REVENUE_KEY, *REVENUE_MEASURES))}) "
+                 f"select {_REVENUE_SELECT} from revenue_events where {where} group by 1, 2, 3",
+                 params)
+    conn.execute("insert into rollup_revenue_customers select customer_id, min(date), max(date), "
+                 f"count(*) from revenue_events where {where} group by 1", params)
+
+
+def _customer_months_rows(conn: sqlite3.Connection) -> list[tuple]:
+    """Customer state per month × segment × channel, from the customers table (small)."""
+    known = "start_date is not null and not (churned = 1 and end_date is null)"
+    starts, ends = {}, {}
+    for month, seg, ch, n in conn.execute(
+            f"select substr(start_date, 1, 7), segment, channel, count(*) from customers "
+            f"where {known} group by 1, 2, 3"):
+        starts[(month, seg, ch)] = n
+    for month, seg, ch, total, prior in conn.execute(
+            "select substr(end_date, 1, 7), segment, channel, count(*), "
+            "sum(start_date < substr(end_date, 1, 7) || '-01') from customers "
+            "where end_date is not null and start_date is not null group by 1, 2, 3"):
+        ends[(month, seg, ch)] = (total, prior or 0)
+    groups = {(s, c) for _, s, c in (*starts, *ends)}
+    months = sorted({m for m, _, _ in (*starts, *ends)})
+    rows = []
+    for seg, ch in sorted(groups, key=lambda g: (str(g[0]), str(g[1]))):
+        started = ended = 0
+        for month in months:
+            joined = starts.get((month, seg, ch), 0)
+            total, churned = ends.get((month, seg, ch), (0, 0))
+            active = started - ended
+            if active or joined or total:
+                rows.append((month, seg, ch, active, joined, churned, total))
+            started += joined
+            ended += total
+    return rows
+
+
+def refresh_customer_months(conn: sqlite3.Connection) -> None:
+    """Recompute ``rollup_customer_months`` (whole: a customer's dates move every month after
+    them, and the customers table is small). Call inside the write transaction."""
+    conn.execute("delete from rollup_customer_months")
+    conn.executemany("insert into rollup_customer_months values (?, ?, ?, ?, ?, ?, ?)",
+                     _customer_months_rows(conn))
+
+
+def refresh_customer_records(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """After customers ``ids`` changed (erasure gives a customer a new id): recompute their
+    revenue rollups and the customer months. Inside the write transaction."""
+    was_fresh = _stored(conn) == _fingerprint(conn)
+    if was_fresh:
+        refresh_customers(conn, ids)
+        refresh_customer_months(conn)
+    _settle(conn, was_fresh)
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Recompute every rollup from the raw rows (the migration, the demo, and repairs)."""
+    refresh_days(conn)
+    refresh_customers(conn)
+    refresh_customer_months(conn)
+    _stamp(conn)
+
+
+# ---- the raw rows' fingerprint ------------------------------------------------------------------
+# Stored with the rollups; the scorecard reads rollups only while it matches the raw tables
+# (sc.rollups_fresh). A write path stamps the new fingerprint only when the rollups were right
+# before it began; otherwise (rows written around the write paths) it rebuilds everything.
+
+def _fingerprint(conn: sqlite3.Connection) -> list:
+    return list(conn.execute(RAW_FINGERPRINT_SQL).fetchone())
+
+
+def _stored(conn: sqlite3.Connection) -> list | None:
+    row = conn.execute("select value from rollup_state where key = 'raw'").fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def _stamp(conn: sqlite3.Connection) -> None:
+    conn.execute("insert or replace into rollup_state values ('raw', ?)",
+                 [json.dumps(_fingerprint(conn))])
+
+
+def _settle(conn: sqlite3.Connection, was_fresh: bool) -> None:
+    if was_fresh:
+        _stamp(conn)
+    else:
+        rebuild(conn)
+
+
+#: The fingerprint's count of each kind's table (responses, revenue, customers).
+_COUNT_AT = {"responses": 0, "revenue": 2, "customers": 4}
+
+
+_KEYS = {
+    "responses": ("responses", "select distinct substr(date, 1, 10) from responses"),
+    "revenue": ("revenue_events", "select distinct customer_id from revenue_events"),
+}
+
+
+def _keys(conn: sqlite3.Connection, kind: str, where: str, params: list) -> set:
+    if kind not in _KEYS:
+        return set()
+    return {r[0] for r in conn.execute(f"{_KEYS[kind][1]} where {where}", params)}
+
+
+def _refresh(conn: sqlite3.Connection, kind: str, keys: set) -> None:
+    if kind == "responses":
+        refresh_days(conn, keys)
+    elif kind == "revenue":
+        refresh_customers(conn, keys)
+    elif kind == "customers":
+        refresh_customer_months(conn)
+
+
+def refresh_batch(conn: sqlite3.Connection, kind: str, batch_id: int, inserted: int) -> None:
+    """After import batch ``batch_id`` of ``kind`` stored its ``inserted`` rows: recompute the
+    keys it touched (the days of its responses, the customers of its revenue events, the
+    customer months for customers). Inside the import's transaction."""
+    stored, now = _stored(conn), _fingerprint(conn)
+    if stored is not None and kind in _COUNT_AT:  # the fingerprint before these rows
+        at = _COUNT_AT[kind]
+        now[at] -= inserted
+        if kind != "customers":  # the newest id moved; the count says enough
+            stored, now = stored[:at + 1] + stored[at + 2:], now[:at + 1] + now[at + 2:]
+    was_fresh = stored == now
+    if was_fresh:
+        _refresh(conn, kind, _keys(conn, kind, "batch_id = ?", [batch_id]))
+    _settle(conn, was_fresh)
+
+
+@contextlib.contextmanager
+def kept(conn: sqlite3.Connection, kind: str, where: str, params: list) -> Iterator[None]:
+    """Wrap a delete or update of ``kind`` rows (responses, revenue, customers) matching
+    ``where``: the keys they touch are read before the block and recomputed after it, inside
+    the caller's transaction."""
+    was_fresh = _stored(conn) == _fingerprint(conn)
+    before = _keys(conn, kind, where, params) if was_fresh else set()
+    yield
+    if was_fresh:
+        _refresh(conn, kind, before | _keys(conn, kind, where, params))
+    _settle(conn, was_fresh)
+
+
+def refresh_responses(conn: sqlite3.Connection, response_ids: Iterable[int]) -> None:
+    """After answers of these responses changed (attributes, an edit): recompute their days."""
+    was_fresh = _stored(conn) == _fingerprint(conn)
+    if was_fresh:
+        listed = json.dumps(sorted({int(i) for i in response_ids}))
+        refresh_days(conn, {r[0] for r in conn.execute(
+            "select distinct substr(date, 1, 10) from responses where id in "
+            "(select value from json_each(?))", [listed])})
+    _settle(conn, was_fresh)
+
+
+# ---- check --------------------------------------------------------------------------------------
+
+_TABLES = {
+    "rollup_responses": (RESPONSE_KEY, RESPONSE_MEASURES),
+    "rollup_attributes": ((*RESPONSE_KEY, "attribute_id"), ATTRIBUTE_MEASURES),
+    "rollup_revenue": (REVENUE_KEY, REVENUE_MEASURES),
+    "rollup_revenue_customers": (("customer_id",), ("first_date", "last_date", "n")),
+    "rollup_customer_months": (CUSTOMER_KEY, CUSTOMER_MEASURES),
+}
+
+
+def _read(conn: sqlite3.Connection, table: str, schema: str = "main") -> dict[tuple, tuple]:
+    key, measures = _TABLES[table]
+    out: dict[tuple, tuple] = {}
+    for row in conn.execute(f"select {', '.join((*key, *measures))} from {schema}.{table}"):
+        k, v = tuple(row[:len(key)]), tuple(row[len(key):])
+        if k in out:  # a key twice: report it as its own difference
+            out[(*k, "duplicate")] = v
+        out[k] = v
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        if a is None or b is None:
+            return a is b
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+    return a == b
+
+
+def check(conn: sqlite3.Connection, limit: int = 20) -> dict[str, Any]:
+    """Recompute every rollup from the raw rows (inside a write transaction that is rolled
+    back, so nothing changes) and compare with the stored ones. Returns ``{"ok": bool,
+    "tables": {table: {"rows": n, "differences": count, "examples": [...]}}}``; an example
+    names the key, the
+    stored and the recomputed measures (None where a row is missing). ``fingerprint`` compares
+    the raw rows' counts stored with the rollups with the current ones (the scorecard reads
+    rollups only when they agree)."""
+    if conn.in_transaction:
+        raise RuntimeError("check() runs its own transaction")
+    conn.execute("begin immediate")  # the same rows for the stored and the recomputed side
+    try:
+        stamp, now = _stored(conn), _fingerprint(conn)
+        stored = {t: _read(conn, t) for t in _TABLES}
+        rebuild(conn)
+        fresh = {t: _read(conn, t) for t in _TABLES}
+    finally:
+        conn.execute("rollback")
+    report: dict[str, Any] = {"ok": stamp == now, "fingerprint": {"stored": stamp, "rows": now},
+                              "tables": {}}
+    for table, (key, measures) in _TABLES.items():
+        a, b = stored[table], fresh[table]
+        diffs = []
+        for k in sorted(set(a) | set(b), key=lambda k: tuple(str(x) for x in k)):
+            va, vb = a.get(k), b.get(k)
+            if va is None or vb is None or not all(map(_same, va, vb)):
+                diffs.append({"key": dict(zip(key, k, strict=False)),
+                              "stored": None if va is None else dict(zip(measures, va,
+                                                                         strict=True)),
+                              "recomputed": None if vb is None else dict(zip(measures, vb,
+                                                                             strict=True))})
+        report["tables"][table] = {"rows": len(b), "differences": len(diffs),
+                                   "examples": diffs[:limit]}
+        report["ok"] = report["ok"] and not diffs
+    return report
