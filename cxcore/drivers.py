@@ -35,7 +35,7 @@ from typing import Any
 
 from cxcore import journeys
 from cxcore import metrics as m
-from cxcore.scorecard import NOT_SET, Period, parse_period, period_words
+from cxcore.scorecard import NOT_SET, Period, parse_period, period_words, rollups_fresh
 from cxcore.workspace import WorkspaceSession
 
 #: Below this many answers with both an NPS and a rating, no correlation is reported
@@ -192,6 +192,27 @@ NPS_COUNTS = ("coalesce(sum(r.nps >= 9), 0), coalesce(sum(r.nps between 7 and 8)
               "coalesce(sum(r.nps <= 6), 0)")
 
 
+#: The same counts from the day rollup (:mod:`cxcore.rollups`), when it is fresh.
+ROLLUP_NPS_COUNTS = ("coalesce(sum(r.promoters), 0), coalesce(sum(r.passives), 0), "
+                     "coalesce(sum(r.detractors), 0)")
+
+
+#: A group has NPS answers (raw: every row counted has one; rollup: the buckets add up to more
+#: than nothing).
+ANSWERED = "count(*) > 0"
+ROLLUP_ANSWERED = "sum(r.promoters + r.passives + r.detractors) > 0"
+
+
+def _nps_source(session: WorkspaceSession, per: Period) -> tuple[str, str, list[Any], str]:
+    """(counts, from-and-where, params, a group's having clause) over the day rollup when it
+    is fresh, else the raw responses."""
+    if rollups_fresh(session.db):
+        where, params = _window(per, "r.day")
+        return ROLLUP_NPS_COUNTS, f"rollup_responses r where {where}", params, ROLLUP_ANSWERED
+    where, params = _window(per)
+    return NPS_COUNTS, f"responses r where r.nps is not null and {where}", params, ANSWERED
+
+
 def _nps_fields(promoters: int, passives: int, detractors: int, overall: float | None
                 ) -> dict[str, Any]:
     result = m.nps(promoters, passives, detractors)
@@ -211,10 +232,8 @@ def _nps_fields(promoters: int, passives: int, detractors: int, overall: float |
 def overall_nps(session: WorkspaceSession, period: str | Period = "all") -> dict[str, Any]:
     """The period's NPS over every response with an NPS answer: n, nps, moe, low, high and the
     promoter / detractor shares (``nps`` None without answers)."""
-    where, params = _window(_period(period))
-    row = session.db.execute(
-        f"select {NPS_COUNTS} from responses r where r.nps is not null and {where}",
-        params).fetchone()
+    counts, source, params, _ = _nps_source(session, _period(period))
+    row = session.db.execute(f"select {counts} from {source}", params).fetchone()
     fields = _nps_fields(*row, None)
     fields.pop("vs_overall")
     return fields
@@ -349,10 +368,10 @@ def group_scores(session: WorkspaceSession, by: str, period: str | Period = "all
     per = _period(period)
     if overall is None:
         overall = overall_nps(session, per)["nps"]
-    where, params = _window(per)
+    counts, source, params, answered = _nps_source(session, per)
     rows = session.db.execute(
-        f"select coalesce(nullif(trim(r.{by}), ''), '{NOT_SET}') as grp, {NPS_COUNTS} "
-        f"from responses r where r.nps is not null and {where} group by grp", params).fetchall()
+        f"select coalesce(nullif(trim(r.{by}), ''), '{NOT_SET}') as grp, {counts} "
+        f"from {source} group by grp having {answered}", params).fetchall()
     totals = [sum(r[i] for r in rows) for i in (1, 2, 3)]
     out = []
     for grp, p, pa, d in rows:

@@ -184,8 +184,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 # Question texts that say which field a column holds (headers that are the question itself).
 QUESTION_PATTERNS: dict[str, list[tuple[str, str]]] = {
     "responses": [
-        (r"recommend|recommand|weiterempfehlen|empfehlen|recomendar|recomendar[ií]a|raccomand",
-         "nps"),
+        (r"recommend|recommand|weiterempfehlen|empfehlen|recomend|recomiend|raccomand", "nps"),
         (r"how (easy|difficult)|effort|easy was it|easy to|facile|facilit[ée]|wie einfach|"
          r"wie leicht|aufwand|f[áa]cil|facilidad|esfuerzo", "ces"),
         (r"satisf|zufrieden", "csat"),
@@ -195,7 +194,7 @@ QUESTION_PATTERNS: dict[str, list[tuple[str, str]]] = {
          r"por qu[ée]|comentario|sugerencia|mejorar", "comment"),
     ],
     "pulse": [
-        (r"recommend|recommand|weiterempfehlen|empfehlen|recomendar|raccomand", "enps"),
+        (r"recommend|recommand|weiterempfehlen|empfehlen|recomend|recomiend|raccomand", "enps"),
         (r"\bwhy\b|tell us|comment|anything else|pourquoi|warum|por qu[ée]", "comment"),
     ],
 }

@@ -62,11 +62,6 @@ def cached_cohorts(_session, key) -> list[dict]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_range(_session, key) -> tuple:
-    return sc.data_range(_session)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
 def cached_periods(_session, key, grain: str) -> list[str]:
     return sc.available_periods(_session, grain)
 
@@ -368,6 +363,8 @@ for by, tab in zip(("segment", "channel"), st.tabs(["By segment", "By channel"])
 st.header("Export what is shown")
 table = pd.DataFrame([{
     "metric": d.label, "period": period, "value": card.get(d.key),
+    "95 % CI low": card.get(sc.INTERVALS[d.key][0]) if d.key in sc.INTERVALS else None,
+    "95 % CI high": card.get(sc.INTERVALS[d.key][1]) if d.key in sc.INTERVALS else None,
     "compared with": None if before is None else compare_to,
     "previous": changes[d.key].previous, "change": changes[d.key].change,
     "meaningful": changes[d.key].meaningful, "note": changes[d.key].note,

@@ -141,7 +141,11 @@ def errors_shown(page) -> list[str]:
 
 def open_page(page, title: str) -> None:
     """Follow the sidebar navigation link called ``title`` and wait for the page."""
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title, exact=True).click()
+    link = page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title, exact=True)
+    more = page.get_by_test_id("stSidebarNavViewButton")  # "View N more" past ten pages
+    if not link.count() and more.count() and "more" in more.inner_text():
+        more.click()
+    link.click()
     wait_for_app(page)
 
 

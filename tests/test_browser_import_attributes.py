@@ -128,7 +128,7 @@ def test_survey_questions_uploaded_confirmed_and_stored(acme_data, survey_with_q
         open_page(page, "Drivers")
         page.get_by_role("heading", name="Drivers of CX quality").wait_for()
         wait_for_app(page)
-        page.get_by_role("heading", name="Importance × performance").wait_for()
+        page.get_by_text("Importance × performance").first.wait_for()
         page.wait_for_timeout(1000)  # let the charts draw
         assert errors_shown(page) == []
         screenshot(page, "import-questions-04-drivers")

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxcore import attributes as attrs
+from cxcore import drivers, privacy, rollups, workspace_db
 from cxcore import importers as im
-from cxcore import privacy, rollups, workspace_db
 from cxcore import scorecard as sc
 from cxcore import workspace as wsmod
 from cxcore.cli import main as cli_main
@@ -52,6 +52,7 @@ def _raw(monkeypatch, fn, *args, **kwargs):
     """``fn`` computed from the raw rows (the rollups switched off)."""
     with monkeypatch.context() as m:
         m.setattr(sc, "rollups_fresh", lambda db: False)
+        m.setattr(drivers, "rollups_fresh", lambda db: False)
         return fn(*args, **kwargs)
 
 
@@ -115,6 +116,12 @@ def test_demo_scorecard_trend_breakdown_equal_raw(demo_session, monkeypatch) -> 
     _assert_same(monkeypatch, demo_session, filters=filters)
     card = sc.scorecard(demo_session, "all")
     assert card["responses"] == 1500 and card["nps"] is not None
+    for period in ("all", "2026-Q1", "2025-07"):
+        assert drivers.overall_nps(demo_session, period) == _raw(
+            monkeypatch, drivers.overall_nps, demo_session, period)
+        for by in ("segment", "channel"):
+            _close(drivers.group_scores(demo_session, by, period),
+                   _raw(monkeypatch, drivers.group_scores, demo_session, by, period))
 
 
 def test_rollup_rows_hold_the_hand_computed_sums(editor_session) -> None:
@@ -264,3 +271,17 @@ def test_check_command_reports_differences(editor_session, accounts) -> None:
     assert '"differences": 1' in text and '"promoters": 1' in text
     code, text = run()
     assert code == 1 and "DIFFER" in text and "rollup_responses" in text
+
+
+def test_erasure_moves_the_revenue_rollup_to_the_anonymous_id(owner_session) -> None:
+    _load_customers(owner_session)
+    _import(owner_session, "revenue", _csv("customer_id,date,amount,kind",
+                                           [("c1", "2025-03-01", 100, "new"),
+                                            ("c1", "2025-05-01", 40, "upsell")]))
+    anon = privacy.erase_customer(owner_session, "c1", "c1")["anonymous_id"]
+    db = owner_session.db
+    assert db.execute("select count(*) from rollup_revenue where customer_id = 'c1'"
+                      ).fetchone()[0] == 0
+    assert db.execute("select sum(net), min(month) from rollup_revenue where customer_id = ?",
+                      [anon]).fetchone() == (140.0, "2025-03")
+    assert rollups.check(db.conn)["ok"]

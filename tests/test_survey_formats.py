@@ -260,6 +260,21 @@ def test_french_question_headers():
     assert [a.column for a in preview.attributes] == ["Comment évaluez-vous l'accueil ?"]
 
 
+def test_spanish_question_headers():
+    data = ("Marca temporal,¿Qué probabilidad hay de que nos recomiende a un amigo?,"
+            "¿Qué tan fácil fue hacer su pedido?,¿Por qué?\n"
+            "2024/05/01 10:00:00 AM GMT+2,9,6,Rápido\n2024/05/02 11:00:00 AM GMT+2,4,2,Lento\n"
+            ).encode()
+    preview = im.prepare_import("responses", data)
+    assert preview.detected["format"] == "Google Forms"
+    m = preview.mapping
+    assert m["Marca temporal"] == "date"
+    assert m["¿Qué probabilidad hay de que nos recomiende a un amigo?"] == "nps"
+    assert m["¿Qué tan fácil fue hacer su pedido?"] == "ces"
+    assert m["¿Por qué?"] == "comment"
+    assert preview.problems == []
+
+
 @pytest.mark.parametrize("header,kind", [
     ("Customer ID,Start date,Monthly revenue", "customers"),
     ("Customer ID,Date,Amount,Type", "revenue"),
