@@ -105,7 +105,22 @@ def _drivers(session: WorkspaceSession, period: str) -> dict[str, Any] | None:
         return {"findings": [f"The driver analysis could not run: {exc}"], "steps": [],
                 "overall": None}
     return {"findings": [f["text"] for f in analysis["findings"]], "steps": analysis["steps"],
-            "overall": analysis["overall"]["nps"], "analysis": analysis}
+            "overall": analysis["overall"]["nps"], "analysis": analysis,
+            "key_drivers": _key_drivers(session, period)}
+
+
+def _key_drivers(session: WorkspaceSession, period: str) -> dict[str, Any] | None:
+    """The key driver analysis of NPS (:func:`cxcore.key_drivers.key_drivers`: importance ×
+    performance, the quadrant), or None when there are too few complete answers to tell."""
+    try:
+        from cxcore import key_drivers
+    except ModuleNotFoundError:  # pragma: no cover - the module is part of the project
+        return None
+    try:
+        result = key_drivers.key_drivers(session, "nps", period)
+    except CXError:
+        return None
+    return result if result.get("enough") and result.get("drivers") else None
 
 
 def _journeys(session: WorkspaceSession, today: date) -> list[dict[str, Any]]:

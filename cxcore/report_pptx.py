@@ -7,7 +7,9 @@ Slides, 16:9, in the workspace's colours (:mod:`cxcore.branding`) with its logo 
 3. the scorecard: a native PowerPoint table (editable: metric, value, change, noise, target)
    beside the NPS trend with its 95% interval;
 4. what a promoter is worth: revenue per customer by NPS group;
-5. what drives the scores: the driver findings beside NPS by journey step;
+5. what drives the scores: the driver findings beside NPS by journey step, then the
+   importance × performance quadrant of the key driver analysis (when there are enough
+   complete answers);
 6. one slide per journey: its map;
 7. top actions: a native table of the most urgent open actions;
 8. in their own words: real key quotes from the interview log (none invented: without quotes
@@ -324,6 +326,23 @@ class Deck:
             _picture(s, png, MARGIN + text_w + Inches(0.3), BODY_TOP,
                      WIDTH - 2 * MARGIN - text_w - Inches(0.3), BODY_BOTTOM - BODY_TOP)
 
+    def quadrant_slide(self) -> None:
+        """Importance × performance of the questions (the key driver analysis), when there
+        are enough complete answers to tell."""
+        d = self.model["drivers"]
+        kda = d.get("key_drivers") if d else None
+        if not kda:
+            return
+        s = self.slide("Importance × performance: what to act on first", [
+            *kda["findings"],
+            f"Method: Johnson's relative weights on {kda['n']:,} complete answers, with "
+            "bootstrap 95% intervals; dashed lines are the average importance and the average "
+            "performance."])
+        chart = driver_charts.quadrant_chart(kda["drivers"], kda["lines"]).properties(
+            width=900, height=480)
+        _picture(s, charts.to_png(chart), MARGIN, BODY_TOP, WIDTH - 2 * MARGIN,
+                 BODY_BOTTOM - BODY_TOP)
+
     def journey_slides(self, session: WorkspaceSession) -> None:
         for j in self.model["journeys"]:
             summary = j["summary"]
@@ -412,6 +431,7 @@ def render_pptx(session: WorkspaceSession, model: dict[str, Any]) -> bytes:
     deck.scorecard_slide()
     deck.value_slide()
     deck.drivers_slide()
+    deck.quadrant_slide()
     deck.journey_slides(session)
     deck.actions_slide()
     deck.quotes_slide()

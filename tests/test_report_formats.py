@@ -152,6 +152,7 @@ def test_pptx_slides_titles_pictures_native_table_and_notes(demo_session):
     assert "meaningful only when it is larger than the noise" in notes
 
     for title in ("What a promoter is worth", "What drives the scores",
+                  "Importance × performance: what to act on first",
                   "Journey: Delivery and installation"):
         assert any(sh.shape_type == 13 for sh in slides[title].shapes), title
         assert slides[title].notes_slide.notes_text_frame.text
