@@ -98,14 +98,22 @@ def _json(values: Iterable[Any]) -> str:
     return json.dumps(sorted({v for v in values if v is not None}))
 
 
-def _day_bounds(days: list[str]) -> tuple[str, list[str]]:
-    """An index-friendly date range around ``days`` (none when a day is not an ISO date)."""
+def _day_bounds(conn: sqlite3.Connection, days: list[str]) -> tuple[str, list[str]]:
+    """A date range around ``days`` (none when a day is not an ISO date). Through the date
+    index only when it holds a small share of the rows: the index visits rows in date order,
+    which for most of a million rows is random reads all over the file (many times slower
+    than one scan)."""
     try:
         last = date.fromisoformat(max(days)) + timedelta(days=1)
         date.fromisoformat(min(days))
     except ValueError:
         return "1", []
-    return "date >= ? and date < ?", [min(days), last.isoformat()]
+    bounds = [min(days), last.isoformat()]
+    inside, total = conn.execute(
+        "select (select count(*) from responses where date >= ? and date < ?), "
+        "(select max(id) from responses)", bounds).fetchone()
+    column = "date" if inside * 10 < (total or 0) else "+date"  # + keeps SQLite off the index
+    return f"{column} >= ? and {column} < ?", bounds
 
 
 def refresh_days(conn: sqlite3.Connection, days: Iterable[str] | None = None) -> None:
@@ -125,7 +133,7 @@ def refresh_days(conn: sqlite3.Connection, days: Iterable[str] | None = None) ->
                      [listed])
         conn.execute("delete from rollup_attributes where day in "
                      "(select value from json_each(?))", [listed])
-        where, params = _day_bounds(days)
+        where, params = _day_bounds(conn, days)
         in_days = "substr(date, 1, 10) in (select value from json_each(?))"
         params = [*params, listed]
     conn.execute(f"insert into rollup_responses ({_RESPONSE_COLUMNS}) select {_RESPONSE_SELECT} "

@@ -171,6 +171,7 @@ if kda_result["enough"]:
                "overlap may be equally important.")
     perf_title = ("Performance (mean, 0-100 of the scale)" if basis == "mean"
                   else "Performance (top box, % of answers)")
+    st.subheader("Importance × performance")
     st.altair_chart(charts.quadrant_chart(kda_result["drivers"], kda_result["lines"],
                                           perf_title), width="stretch")
     st.caption("A number instead of a name is the question's rank in the table below (no room "
