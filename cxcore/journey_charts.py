@@ -10,14 +10,15 @@ check the spec without a browser; :func:`to_png` / :func:`to_svg` render them fo
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from cxcore import journeys as jr
+from cxcore.locale_settings import format_time
 from cxcore.workspace import WorkspaceSession
 
 HEALTH_COLOURS = {"green": "#1b7837", "yellow": "#f6c141", "red": "#b2182b"}
@@ -111,9 +112,11 @@ def _step_label_expr(n_steps: int, n_lines: int) -> str:
     return " : ".join([*cases, f"[{cut}]"])
 
 
-def map_data(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dict]
-             ) -> tuple[list[str], list[str], pd.DataFrame]:
+def map_data(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dict],
+             where: Any = None) -> tuple[list[str], list[str], pd.DataFrame]:
     """Step labels (in order, numbered), actor labels (frontstage first) and one row per part.
+
+    ``where`` (a workspace session or locale) sets the time zone of "last change" times.
 
     Inputs are :func:`cxcore.journeys.list_steps`, ``list_actors`` and ``list_parts`` rows.
     Labels are single lines (whitespace collapsed); the map wraps step labels as it draws them.
@@ -140,7 +143,7 @@ def map_data(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dict
             "letter": HEALTH_LETTERS.get(health, ""),
             "whose_view": _short(p.get("viewpoint")), "note": _short(p.get("note")),
             "owner": p.get("owner") or "",
-            "last_change": " by ".join(x for x in (format_when(p.get("updated_at")),
+            "last_change": " by ".join(x for x in (format_when(p.get("updated_at"), where),
                                                    p.get("updated_by")) if x),
             "evidence": p.get("evidence_count") or 0,
             "open_actions": p.get("open_actions") or 0,
@@ -150,17 +153,10 @@ def map_data(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dict
         "note", "owner", "last_change", "evidence", "open_actions"])
 
 
-def format_when(value: str | None) -> str:
-    """A stored ISO timestamp as people read it: "25 Nov 2026, 09:17 UTC" ("" for none)."""
-    if not value:
-        return ""
-    try:
-        when = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.UTC)
-    return f"{when.day} {when:%b %Y, %H:%M}" + (" UTC" if when.tzinfo is not None else "")
+def format_when(value: str | None, where: Any = None) -> str:
+    """A stored ISO timestamp in the workspace's time zone (``where``: a session or locale;
+    UTC without one), labelled: "25 Nov 2026 10:17 CET" ("" for none)."""
+    return format_time(value, where)
 
 
 def map_size(n_steps: int, n_actors: int) -> tuple[int, int]:
@@ -169,7 +165,7 @@ def map_size(n_steps: int, n_actors: int) -> tuple[int, int]:
 
 
 def map_chart(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dict], *,
-              title: str | None = None) -> alt.LayerChart | alt.Chart:
+              title: str | None = None, where: Any = None) -> alt.LayerChart | alt.Chart:
     """The journey's ecosystem map (see the module docstring for how it is drawn).
 
     Layers, in order: ``unrated`` (hollow circles), ``rated`` (one filled mark per rated part:
@@ -177,7 +173,7 @@ def map_chart(steps: Sequence[dict], actors: Sequence[dict], parts: Sequence[dic
     ``visibility label`` (three lines centred on the rule, in the right margin: what is above,
     "LINE OF VISIBILITY", what is below). With no steps or no actors, a one-line hint instead.
     """
-    step_labels, actor_labels, df = map_data(steps, actors, parts)
+    step_labels, actor_labels, df = map_data(steps, actors, parts, where)
     if not step_labels or not actor_labels:
         hint = pd.DataFrame({"text": ["Add steps and actors to draw the map."]})
         return _configure(alt.Chart(hint).mark_text(size=SUBTITLE_SIZE).encode(
@@ -278,7 +274,8 @@ def journey_map(session: WorkspaceSession, journey_id: int) -> alt.LayerChart | 
     """The map of one stored journey (title: its name)."""
     journey = jr.get_journey(session, journey_id)
     return map_chart(jr.list_steps(session, journey_id), jr.list_actors(session, journey_id),
-                     jr.list_parts(session, journey_id), title=journey["name"])
+                     jr.list_parts(session, journey_id), title=journey["name"],
+                     where=session)
 
 
 def health_over_time_chart(rows: Sequence[dict], *, width: int = 640

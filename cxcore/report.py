@@ -285,7 +285,7 @@ def _journey_section(session: WorkspaceSession, today: date) -> tuple[str, int, 
         summary = journeys.journey_summary(session, j["id"])
         chart = jc.map_chart(journeys.list_steps(session, j["id"]),
                              journeys.list_actors(session, j["id"]),
-                             journeys.list_parts(session, j["id"]))
+                             journeys.list_parts(session, j["id"]), where=session)
         counts = (f'<span class="pill green">{summary["green"]} green</span>'
                   f'<span class="pill yellow">{summary["yellow"]} yellow</span>'
                   f'<span class="pill red">{summary["red"]} red</span>'

@@ -1126,7 +1126,7 @@ def compare(current: dict[str, Any], previous: dict[str, Any] | None, *,
     for key, test in tests.items():
         row = rows[key]
         row["meaningful"] = adjusted[key] < alpha
-        corrected = (f"; {_p(adjusted[key])} after Holm's correction for {family} tests"
+        corrected = (f"; p {_p(adjusted[key])} after Holm's correction for {family} tests"
                      if family > 1 else "")
         verdict = "meaningful change" if row["meaningful"] else "within the noise"
         row["note"] = f"{verdict} (p {_p(test.p_value)}{corrected})"

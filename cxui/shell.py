@@ -26,7 +26,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_authenticator.utilities import Validator
 
-from cxcore import signin, storage
+from cxcore import locale_settings, signin, storage
 from cxcore import workspace as wsmod
 from cxcore.accounts import SYSTEM, Accounts, WorkspaceInfo, password_problem, role_at_least
 from cxcore.errors import CXError, NotFound, ValidationError, refusal
@@ -91,19 +91,23 @@ def _viewer_zone() -> dt.tzinfo:
         return dt.UTC
 
 
-def when(value: str | None) -> str:
-    """A stored ISO date-time as "5 Jan 2026, 14:03" in the viewer's time zone (the browser's;
-    UTC when unknown); "" for none. A date alone is shown as :func:`day` does."""
+def when(value: str | None, where: Any = None) -> str:
+    """A stored ISO date-time for people, with its zone's name: in the workspace's time zone
+    when ``where`` (a workspace session) is given ("5 Jan 2026 14:03 CET"), else — account-level
+    tables with no workspace — in the viewer's (the browser's; UTC when unknown): "5 Jan 2026,
+    14:03 CET". "" for none; a date alone is shown as :func:`day` does."""
     if not value:
         return ""
     text = str(value)
     if len(text) <= 10:
         return day(text)
+    if where is not None:
+        return locale_settings.format_time(text, where)
     moment = dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     local = moment.astimezone(_viewer_zone())
-    return f"{local.day} {local:%b %Y, %H:%M}"
+    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
 
 
 def person(username: str | None) -> str:

@@ -39,13 +39,14 @@ def filters(entries: list[dict], prefix: str) -> dict:
     return {"person": person, "kind": kind, "since": since, "until": until}
 
 
-def table(entries: list[dict], file_name: str, key: str) -> None:
-    """Entries with times for people (the viewer's time zone), and their CSV download."""
+def table(entries: list[dict], file_name: str, key: str, where=None) -> None:
+    """Entries with times for people (the workspace's time zone with ``where``, else the
+    viewer's, labelled), and their CSV download."""
     if not entries:
         st.info("Nothing matches these filters.")
         return
     st.caption(shell.plural(len(entries), "entry", "entries"))
-    st.dataframe([{"When": shell.when(e["at"]), "Who": shell.person(e["who"]),
+    st.dataframe([{"When": shell.when(e["at"], where), "Who": shell.person(e["who"]),
                    "Kind": kind_words(e["kind"]), "What": e["what"], "Change": e["change"]}
                   for e in entries], hide_index=True, width="stretch")
     st.download_button("Download as CSV", activity.to_csv(entries), file_name=file_name,
@@ -55,7 +56,7 @@ def table(entries: list[dict], file_name: str, key: str) -> None:
 everything = activity.workspace_activity(acc, session)
 chosen = filters(everything, "ws")
 table(activity.workspace_activity(acc, session, **chosen),
-      f"activity-{session.info.id}.csv", "ws_csv")
+      f"activity-{session.info.id}.csv", "ws_csv", session)
 
 if is_admin:
     st.divider()

@@ -88,7 +88,7 @@ with st.container(border=True):
         st.caption("Flagged by default (a detractor): nobody has taken it yet.")
     else:
         st.caption(f"Last changed by {shell.esc(item['updated_by'])} at "
-                   f"{shell.esc(item['updated_at'])}.")
+                   f"{shell.when(item['updated_at'], session)}.")
     if session.can_edit:
         actions = fu.action_choices(session)
         action_ids = [None, *[a["id"] for a in actions]]

@@ -8,11 +8,10 @@ tests can put a file there directly. Also: past imports with Undo, and CSV expor
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 
 import streamlit as st
 
-from cxcore import attributes, export, importers
+from cxcore import attributes, export, importers, locale_settings
 from cxcore import import_formats as fmt
 from cxcore.storage import slugify
 from cxcore.upload_limits import ENCODING_CHOICES
@@ -31,14 +30,8 @@ state.setdefault("import_round", 0)  # bumped to clear the uploader after import
 
 
 def when(iso: str | None) -> str:
-    """A stored ISO time as "25 Nov 2026 08:51" (UTC, as stored)."""
-    if not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{moment.day} {moment:%b %Y %H:%M}"
+    """A stored ISO time in the workspace's time zone, e.g. "25 Nov 2026 09:51 CET"."""
+    return locale_settings.format_time(iso, session)
 
 
 def clear_upload() -> None:
@@ -307,7 +300,7 @@ else:
     st.dataframe(
         [{"Batch": b["id"], "Data": KIND_LABELS.get(b["kind"], b["kind"]),
           "File": b["filename"], "Rows": f"{b['rows']:,}", "Imported by": b["created_by"],
-          "When (UTC)": when(b["created_at"]),
+          "When": when(b["created_at"]),
           "Undone": (f"{when(b['undone_at'])} by {b['undone_by']}" if b["undone_at"]
                      else "")} for b in batches], hide_index=True,
         column_config={"Batch": st.column_config.NumberColumn(format="%d", width="small")})

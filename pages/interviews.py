@@ -175,8 +175,9 @@ with tabs["Log"]:
                     st.caption(label)
                     st.text(item[field])
             st.caption(f"Logged by {shell.esc(item['created_by'])} at "
-                       f"{shell.esc(item['created_at'])}; last changed by "
-                       f"{shell.esc(item['updated_by'])} at {shell.esc(item['updated_at'])}.")
+                       f"{shell.when(item['created_at'], session)}; last changed by "
+                       f"{shell.esc(item['updated_by'])} at "
+                       f"{shell.when(item['updated_at'], session)}.")
         if session.can_edit:
             with st.expander("Edit this interview"):
                 edit_kind = st.radio("Type", iv.KINDS, index=iv.KINDS.index(item["kind"]),
@@ -209,7 +210,8 @@ with tabs["Log"]:
                 for r in deleted:
                     c1, c2 = st.columns([4, 1])
                     c1.text(f"{r['date']} · {r['kind']} · {r['interviewee']} "
-                            f"(deleted by {r['deleted_by']} at {r['deleted_at']})")
+                            f"(deleted by {r['deleted_by']} at "
+                            f"{shell.when(r['deleted_at'], session)})")
                     if c2.button("Restore", key=f"iv_restore_{r['id']}") and shell.attempt(
                             lambda rid=r["id"]: iv.restore_interview(session, rid)):
                         shell.done("Interview restored.")

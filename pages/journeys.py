@@ -205,7 +205,7 @@ with tab_map:
     # Streamlit fits a chart's whole drawing (labels included) into its width: give the map
     # the full page width (the step labels wrap to the columns as drawn), and its own height
     # plus room for the title, step labels and legend.
-    st.altair_chart(jc.map_chart(steps, actors, parts, title=journey["name"]),
+    st.altair_chart(jc.map_chart(steps, actors, parts, title=journey["name"], where=session),
                     theme=None, width="stretch",
                     height=jc.map_size(len(steps), len(actors))[1] + 180)
     key = shell.cache_key(session)
@@ -294,7 +294,7 @@ with tab_rate:
         if part is None:
             st.caption("This actor does not take part in this step yet; rating it adds it.")
         else:
-            st.caption(f"Last change: {jc.format_when(part['updated_at']) or '—'} by "
+            st.caption(f"Last change: {jc.format_when(part['updated_at'], session) or '—'} by "
                        f"{part['updated_by'] or '—'}")
         if session.can_edit:
             with st.form("part_form"):
@@ -468,7 +468,8 @@ with tab_hist:
 
     def history_table(items: list[dict]) -> None:
         st.dataframe(pd.DataFrame(
-            [{"When": jc.format_when(h["at"]), "Who": h["username"], "Step": h["step_name"],
+            [{"When": jc.format_when(h["at"], session), "Who": h["username"],
+              "Step": h["step_name"],
               "Actor": h["actor_name"], "From": h["from_health"] or "not rated",
               "To": h["to_health"] or "not rated", "Note": h["note"] or ""} for h in items]),
             hide_index=True, width="stretch",

@@ -100,13 +100,20 @@ def browser_page(width: int = 1400, height: int = 1000):
             browser.close()
 
 
+#: The app is connected and no script run is under way (Streamlit's own end-to-end tests wait on
+#: these attributes of the app's root; the "Running..." widget appears only after 500 ms of a
+#: run, so its absence alone does not say that a run has finished).
+APP_IDLE = ("() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+            " return !!app && app.dataset.testConnectionState === 'CONNECTED'"
+            " && app.dataset.testScriptState === 'notRunning'"
+            " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " && !document.querySelector('[data-stale=\"true\"]'); }")
+
+
 def wait_for_app(page) -> None:
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')",
-        timeout=60_000)
+    page.wait_for_function(APP_IDLE, timeout=60_000)
     page.wait_for_timeout(300)
 
 
@@ -141,11 +148,15 @@ def errors_shown(page) -> list[str]:
 
 def open_page(page, title: str) -> None:
     """Follow the sidebar navigation link called ``title`` and wait for the page."""
+    from playwright.sync_api import expect
+
     link = page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title, exact=True)
     more = page.get_by_test_id("stSidebarNavViewButton")  # "View N more" past ten pages
     if not link.count() and more.count() and "more" in more.inner_text():
         more.click()
     link.click()
+    # The link is marked current once the server has started the new page's run.
+    expect(link).to_have_attribute("aria-current", "page", timeout=60_000)
     wait_for_app(page)
 
 

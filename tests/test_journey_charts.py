@@ -89,7 +89,7 @@ def test_encodings_colour_shape_and_tooltips():
     assert enc["x"]["axis"]["orient"] == "top"
     red = next(r for r in rows(spec, by_name["rated"]) if r["part_id"] == 100)
     assert red["note"] == "<b>rude</b>"
-    assert red["last_change"] == "2 Jan 2026, 10:00 UTC by editor"
+    assert red["last_change"] == "2 Jan 2026 10:00 UTC by editor"
 
 
 def twelve_by_fifteen():

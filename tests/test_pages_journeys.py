@@ -240,7 +240,7 @@ def test_part_detail_shows_readable_actions_and_last_change(app_page, editor_ses
     jr.add_action(editor_session, red, "Write a script", due_date=dt.date(2026, 1, 5))
     at = app_page(PAGE, user="viewer")
     assert not at.exception
-    assert "Last change: 25 Nov 2026, 09:17 UTC by editor" in texts(at)
+    assert "Last change: 25 Nov 2026 09:17 UTC by editor" in texts(at)
     table = next(d.value for d in at.dataframe if "What" in d.value.columns)
     assert list(table.columns) == ["What", "Owner", "Due", "Status"]
     assert sorted(table.to_dict("records"), key=lambda r: r["What"]) == [
