@@ -110,14 +110,14 @@ def _drivers(session: WorkspaceSession, period: str) -> dict[str, Any] | None:
 
 
 def _key_drivers(session: WorkspaceSession, period: str) -> dict[str, Any] | None:
-    """The key driver analysis of NPS (:func:`cxcore.key_drivers.key_drivers`: importance ×
+    """The key driver analysis of NPS (:func:`cxcore.drivers.key.key_drivers`: importance ×
     performance, the quadrant), or None when there are too few complete answers to tell."""
     try:
-        from cxcore import key_drivers
+        from cxcore.drivers import key
     except ModuleNotFoundError:  # pragma: no cover - the module is part of the project
         return None
     try:
-        result = key_drivers.key_drivers(session, "nps", period)
+        result = key.key_drivers(session, "nps", period)
     except CXError:
         return None
     return result if result.get("enough") and result.get("drivers") else None

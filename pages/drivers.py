@@ -8,8 +8,8 @@ import streamlit as st
 from cxcore import driver_charts as charts
 from cxcore import drivers as dr
 from cxcore import export
-from cxcore import key_drivers as kd
 from cxcore import scorecard as sc
+from cxcore.drivers import key as kd
 from cxui import shell
 
 session = shell.page_session()

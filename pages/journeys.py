@@ -11,9 +11,9 @@ import streamlit as st
 from cxcore import interviews as iv
 from cxcore import journey_charts as jc
 from cxcore import journeys as jr
-from cxcore import key_drivers as kd
 from cxcore import workspace as wsmod
 from cxcore.accounts import role_at_least
+from cxcore.drivers import key as kd
 from cxui import cache, report_buttons, shell
 
 session = shell.page_session()

@@ -1,4 +1,4 @@
-"""Key driver analysis over a workspace (cxcore.key_drivers): synthetic surveys built through
+"""Key driver analysis over a workspace (cxcore.drivers.key): synthetic surveys built through
 cxcore.attributes, checked against an independent pandas/SVD computation."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxcore import attributes, cli, kda
+from cxcore import attributes, cli
 from cxcore import journeys as jr
-from cxcore import key_drivers as kd
+from cxcore.drivers import kda
+from cxcore.drivers import key as kd
 from cxcore.errors import ValidationError
 
 QUESTIONS = ("speed", "staff", "price", "app")

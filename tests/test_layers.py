@@ -27,8 +27,8 @@ LAYERS: list[tuple[str, set[str]]] = [
         "cxcore.metrics", "cxcore.attributes", "cxcore.customer_data", "cxcore.import_formats",
         "cxcore.export", "cxcore.importers", "cxcore.interviews", "cxcore.journeys",
         "cxcore.journeys.*",
-        "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.reuse",
-        "cxcore.locale_settings", "cxcore.money", "cxcore.kda", "cxcore.key_drivers",
+        "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.drivers.*",
+        "cxcore.reuse", "cxcore.locale_settings", "cxcore.money",
         "cxcore.upload_limits",
         # voice of the customer
         "cxcore.tags", "cxcore.comments", "cxcore.text_stats", "cxcore.followups",
