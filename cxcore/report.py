@@ -355,8 +355,10 @@ def _quotes_section(session: WorkspaceSession) -> str:
             'left out).</p></section>')
 
 
-def _driver_findings(session: WorkspaceSession, period: str) -> list[str] | None:
-    """Plain-language findings of :mod:`cxcore.drivers`, or None when that module is absent."""
+def _driver_findings(session: WorkspaceSession, period: str
+                     ) -> list[tuple[str, dict[str, Any] | None]] | None:
+    """Plain-language findings of :mod:`cxcore.drivers`, each with its real quote (or None),
+    or None when that module is absent."""
     try:
         drivers = importlib.import_module("cxcore.drivers")
     except ModuleNotFoundError as exc:
@@ -370,18 +372,29 @@ def _driver_findings(session: WorkspaceSession, period: str) -> list[str] | None
     try:
         result = summary(session, period=period) if "period" in params else summary(session)
     except CXError as exc:  # e.g. too little data: say so rather than lose the whole report
-        return [f"The driver analysis could not run: {exc}"]
+        return [(f"The driver analysis could not run: {exc}", None)]
     if isinstance(result, dict):
         result = result.get("findings", result.get("sentences", []))
     if isinstance(result, str):
         result = [result]
     out = []
     for item in result or []:
+        quote = item.get("quote") if isinstance(item, dict) else None
         if isinstance(item, dict):
             item = item.get("text") or item.get("finding") or item.get("sentence") or ""
         if str(item).strip():
-            out.append(str(item))
+            out.append((str(item), quote))
     return out
+
+
+def _finding_item(finding: str, quote: dict[str, Any] | None) -> str:
+    """A finding as a list item, its real quote (if any) under it."""
+    if not quote:
+        return f"<li>{e(finding)}</li>"
+    who = ", ".join(x for x in (quote.get("source"), quote.get("who"),
+                                (quote.get("date") or "")[:10]) if x)
+    return (f'<li>{e(finding)}<blockquote class="small">“{e(quote["text"])}” — {e(who)}'
+            "</blockquote></li>")
 
 
 def _drivers_section(session: WorkspaceSession, period: str) -> str:
@@ -393,7 +406,7 @@ def _drivers_section(session: WorkspaceSession, period: str) -> str:
         return head + ('<p class="empty">No driver findings yet: they need survey responses '
                        'tied to journey steps or rated for effectiveness, ease and emotion.</p>'
                        '</section>')
-    return (head + "<ul>" + "".join(f"<li>{e(f)}</li>" for f in findings) + "</ul>"
+    return (head + "<ul>" + "".join(_finding_item(*f) for f in findings) + "</ul>"
             f'<p class="small">What to act on first in {e(scorecard.period_words(period))}, '
             'from the driver analysis (the Drivers page shows the evidence).</p></section>')
 

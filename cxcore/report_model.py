@@ -102,9 +102,10 @@ def _drivers(session: WorkspaceSession, period: str) -> dict[str, Any] | None:
     try:
         analysis = drivers.analyse(session, period)
     except CXError as exc:
-        return {"findings": [f"The driver analysis could not run: {exc}"], "steps": [],
-                "overall": None}
-    return {"findings": [f["text"] for f in analysis["findings"]], "steps": analysis["steps"],
+        return {"findings": [f"The driver analysis could not run: {exc}"], "quotes": [None],
+                "steps": [], "overall": None}
+    return {"findings": [f["text"] for f in analysis["findings"]],
+            "quotes": [f.get("quote") for f in analysis["findings"]], "steps": analysis["steps"],
             "overall": analysis["overall"]["nps"], "analysis": analysis,
             "key_drivers": _key_drivers(session, period)}
 
@@ -142,10 +143,11 @@ def build(session: WorkspaceSession, *, period: str | scorecard.Period | None = 
     Keys: ``workspace``, ``period``, ``period_words``, ``compare_label``, ``today``,
     ``branding``, ``card``, ``before``, ``changes``, ``caveats`` (texts), ``footnotes``,
     ``metrics`` (:func:`metric_rows`), ``trend`` (monthly rows), ``program`` (checklist
-    overview), ``value`` (rows by NPS group), ``drivers`` (``findings`` texts, ``steps``,
-    ``overall``; None when unavailable), ``journeys`` (each with ``summary`` and open
-    ``actions``), ``actions`` (the :data:`TOP_ACTIONS` most urgent open ones), ``open_actions``,
-    ``overdue``, ``quotes`` and ``since`` (changes since the last meeting, or None).
+    overview), ``value`` (rows by NPS group), ``drivers`` (``findings`` texts, their real
+    ``quotes`` (or None), ``steps``, ``overall``; None when unavailable), ``journeys`` (each
+    with ``summary`` and open ``actions``), ``actions`` (the :data:`TOP_ACTIONS` most urgent
+    open ones), ``open_actions``, ``overdue``, ``quotes`` and ``since`` (changes since the
+    last meeting, or None).
     Raises :class:`~cxcore.errors.ValidationError` for a bad period. Viewers may call it.
     """
     session.require("viewer")

@@ -60,6 +60,14 @@ def signed(value) -> str:
     return "—" if value is None else f"{value:+.0f}"
 
 
+def quote_caption(quote: dict | None) -> None:
+    """A finding's real quote, small, under it (nothing when there is none)."""
+    if quote:
+        said = ", ".join(x for x in (quote["source"], quote.get("who"),
+                                     (quote.get("date") or "")[:10]) if x)
+        st.caption(f"“{shell.esc(quote['text'])}” — {shell.esc(said)}")
+
+
 def csv(frame: pd.DataFrame) -> bytes:
     return export.frame_csv(frame)  # formula-like text neutralised, like every download
 
@@ -125,12 +133,15 @@ if not has_nps and not kda_result["answered"]:
 st.header("What to act on first")
 with st.container(border=True):
     number = 0
-    for text in kda_result["findings"]:
+    quotes = kda_result.get("finding_quotes") or []
+    for i, text in enumerate(kda_result["findings"]):
         number += 1
         st.markdown(f"**{number}.** {shell.esc(text)}")
+        quote_caption(quotes[i] if i < len(quotes) else None)
     for finding in analysis["findings"]:
         number += 1
         st.markdown(f"**{number}.** {shell.esc(finding['text'])}")
+        quote_caption(finding.get("quote"))
     if not number:
         st.markdown("Nothing to act on yet: too few answers to tell.")
 st.caption("Findings about questions come from the key driver analysis below; those about "

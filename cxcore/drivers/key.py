@@ -16,6 +16,7 @@ import numpy as np
 from cxcore import attributes as attrs
 from cxcore.drivers import kda
 from cxcore.drivers.groups import consistency, group_drivers
+from cxcore.drivers.quoting import quote_for, themes
 from cxcore.drivers.sample import (  # noqa: F401 - re-exported: callers use key.<name>
     _FROM,
     COVERAGE,
@@ -99,8 +100,9 @@ def key_drivers(session: WorkspaceSession, outcome: str | Variable | None = "nps
     rank, rank_stability, shapley_pct, r, vif, performance (by ``basis``: "mean" on 0-100 or
     "top_box" %), mean_pct, top_box_pct, quadrant, answers, n, step_id; by weight),
     ``left_out`` (questions too rarely answered), ``collinearity`` (condition number, the
-    driver correlation matrix, the most overlapping pair), ``lines`` (the quadrant lines) and
-    ``findings`` (plain sentences). With ``groups``, also ``by_segment``, ``by_channel`` and
+    driver correlation matrix, the most overlapping pair), ``lines`` (the quadrant lines),
+    ``findings`` (plain sentences) and ``finding_quotes`` (one real quote or None per finding,
+    :func:`finding_quotes`). With ``groups``, also ``by_segment``, ``by_channel`` and
     ``consistency`` (:func:`group_drivers`, :func:`consistency`) from the same answers.
     """
     per = period if isinstance(period, Period) else parse_period(period)
@@ -123,7 +125,7 @@ def key_drivers(session: WorkspaceSession, outcome: str | Variable | None = "nps
         "r2": None, "r2_low": None, "r2_high": None, "drivers": [],
         "left_out": [{"attribute": k, "label": labels[k], "answers": c}
                      for k, c in answers.items() if k not in {v.key for v in chosen}],
-        "collinearity": None, "lines": None, "findings": [],
+        "collinearity": None, "lines": None, "findings": [], "finding_quotes": [],
     }
     words = period_words(per)
     if answered == 0:
@@ -171,6 +173,7 @@ def key_drivers(session: WorkspaceSession, outcome: str | Variable | None = "nps
     result["lines"] = {"weight_pct": weight_line, "performance": perf_line}
     result["collinearity"] = _collinearity(chosen, res)
     result["findings"] = findings(result)
+    result["finding_quotes"] = finding_quotes(session, result)
     if groups:
         breakdown = group_drivers(sample, chosen)
         result["by_segment"], result["by_channel"] = breakdown["segment"], breakdown["channel"]
@@ -204,12 +207,32 @@ def findings(result: dict[str, Any]) -> list[str]:
     the whole interval is above the average share), the strongest keep-up question, a warning
     when the top ranks are unstable, when the questions explain little of the outcome, and when
     two questions overlap so much that they share credit."""
+    return [text for text, _ in _findings(result)]
+
+
+def finding_quotes(session: WorkspaceSession, result: dict[str, Any]
+                   ) -> list[dict[str, Any] | None]:
+    """One real quote per finding of ``result`` (in the order of :func:`findings`): for a
+    finding about one question (fix first, keep up), a quote about the journey step the
+    question is linked to, else about a theme its key or label names
+    (:func:`cxcore.drivers.quoting.quote_for`); None for the other findings and when nothing
+    real was said about it."""
+    pairs = _findings(result)
+    known = themes(session) if any(row for _, row in pairs) else []
+    return [None if row is None else quote_for(session, step_id=row.get("step_id"),
+                                               words=(row["attribute"], row["label"]),
+                                               known=known)
+            for _, row in pairs]
+
+
+def _findings(result: dict[str, Any]) -> list[tuple[str, dict[str, Any] | None]]:
+    """:func:`findings`' sentences, each with the driver row it is about (or None)."""
     if not result["enough"]:
         return []
     rows, lines = result["drivers"], result["lines"]
     target = result["outcome"]["label"]
     unit = "out of 100" if result["basis"] == "mean" else "% top box"
-    out = []
+    out: list[tuple[str, dict[str, Any] | None]] = []
 
     def scores(value: float) -> tuple[str, str]:
         """The score and the average, with one decimal when whole numbers would look equal."""
@@ -219,34 +242,36 @@ def findings(result: dict[str, Any]) -> list[str]:
     fix = [r for r in rows if r["quadrant"] == "fix first"]
     for r in fix[:2]:
         clear = r["low_pct"] > lines["weight_pct"]
-        out.append(
+        out.append((
             f"Fix first: '{r['label']}' accounts for {_pct(r['weight_pct'])} "
             f"({_pct(r['low_pct'])}-{_pct(r['high_pct'])}) of what the questions explain "
             f"about {target.lower()}, {'clearly ' if clear else ''}more than an average "
             f"question ({_pct(lines['weight_pct'])}), and scores {scores(r['performance'])[0]} "
-            f"{unit}, below the average of {scores(r['performance'])[1]}.")
+            f"{unit}, below the average of {scores(r['performance'])[1]}.", r))
     keep = [r for r in rows if r["quadrant"] == "keep up"]
     if keep:
         r = keep[0]
-        out.append(f"Keep up: '{r['label']}' matters a lot ({_pct(r['weight_pct'])}) and "
-                   f"already scores well ({r['performance']:.0f} {unit}); do not let it slip.")
+        out.append((f"Keep up: '{r['label']}' matters a lot ({_pct(r['weight_pct'])}) and "
+                    f"already scores well ({r['performance']:.0f} {unit}); do not let it "
+                    "slip.", r))
     if not fix:
-        out.append("No important question scores below average: nothing is clearly to fix "
-                   "first; keep up the most important ones.")
+        out.append(("No important question scores below average: nothing is clearly to fix "
+                    "first; keep up the most important ones.", None))
     if len(rows) > 1 and rows[0]["rank_stability"] < 0.7:
-        out.append(f"The order at the top is not settled: '{rows[0]['label']}' comes first in "
-                   f"only {rows[0]['rank_stability']:.0%} of the resamples, so treat "
-                   f"'{rows[0]['label']}' and '{rows[1]['label']}' as about equally important.")
+        out.append((f"The order at the top is not settled: '{rows[0]['label']}' comes first "
+                    f"in only {rows[0]['rank_stability']:.0%} of the resamples, so treat "
+                    f"'{rows[0]['label']}' and '{rows[1]['label']}' as about equally "
+                    "important.", None))
     if result["r2"] < 0.1:
-        out.append(f"Together these questions explain only {result['r2']:.0%} of the "
-                   f"differences in {target.lower()}: most of what drives it is not asked in "
-                   "this survey.")
+        out.append((f"Together these questions explain only {result['r2']:.0%} of the "
+                    f"differences in {target.lower()}: most of what drives it is not asked "
+                    "in this survey.", None))
     col = result["collinearity"]
     if col and abs(col["pair_r"]) >= 0.7:
         a, b = col["pair"]
-        out.append(f"'{a}' and '{b}' move together (r = {col['pair_r']:.2f}): customers "
-                   "answer them alike, so they share the credit; improving one likely "
-                   "improves both.")
+        out.append((f"'{a}' and '{b}' move together (r = {col['pair_r']:.2f}): customers "
+                    "answer them alike, so they share the credit; improving one likely "
+                    "improves both.", None))
     return out
 
 

@@ -20,6 +20,7 @@ from cxcore.drivers.basic import (
     rating_drivers,
     step_scores,
 )
+from cxcore.drivers.quoting import quote_for, themes
 from cxcore.scorecard import Period, period_words
 from cxcore.workspace import WorkspaceSession
 
@@ -38,16 +39,31 @@ def analyse(session: WorkspaceSession, period: str | Period = "all") -> dict[str
         "channels": group_scores(session, "channel", per),
         "segments": group_scores(session, "segment", per),
     }
-    result["findings"] = findings(result)
+    result["findings"] = with_quotes(session, findings(result))
     return result
+
+
+def with_quotes(session: WorkspaceSession, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``found`` (:func:`findings`) with ``quote`` on each: one real quote
+    (:func:`cxcore.drivers.quoting.quote_for`) about the journey step the finding names
+    (a step's own, or the step where a rating is lowest), else about a theme named by the
+    rating, else None. Channel, segment and "none" findings name neither, so get None."""
+    known = themes(session) if found else []
+    return [{**f, "quote": quote_for(session, step_id=f.get("step_id"),
+                                     words=f.get("words", ()), known=known)}
+            for f in found]
 
 
 def summary(session: WorkspaceSession, period: str | Period = "all",
             limit: int = FINDINGS) -> list[dict[str, Any]]:
     """The ``limit`` plain-language findings to act on first for ``period``: each a dict with
     ``text`` (one or two sentences), ``kind`` ("rating", "step", "channel", "segment" or
-    "none") and ``weight`` (see :func:`findings`). Empty when there are no NPS answers."""
-    return findings(analyse(session, period), limit)
+    "none"), ``weight`` (see :func:`findings`) and ``quote`` (:func:`with_quotes`: one real
+    quote, or None). Empty when there are no NPS answers."""
+    analysis = analyse(session, period)
+    if limit == FINDINGS:
+        return analysis["findings"]
+    return with_quotes(session, findings(analysis, limit))
 
 
 def _signed(value: float) -> str:
@@ -107,6 +123,8 @@ def findings(analysis: dict[str, Any], limit: int = FINDINGS) -> list[dict[str, 
                      f"({step[f'mean_{d.key}']:.1f} vs {row['mean_rating']:.1f} on average, "
                      f"on {d.scale}).")
         candidates.append({"kind": "rating", "key": d.key, "text": text,
+                           "step_id": None if step is None else step["step_id"],
+                           "words": (d.key, d.label),
                            "weight": (base - low["nps"]) * low["n"] / total})
 
     for row in analysis["steps"]:
@@ -124,7 +142,7 @@ def findings(analysis: dict[str, Any], limit: int = FINDINGS) -> list[dict[str, 
                     f"vs {_signed(base)} overall ({row['n']:,} answers, ±{row['moe']:.0f}), "
                     f"{said[team]}.")
             candidates.append({"kind": "step", "key": row["step_id"], "text": text,
-                               "disagree": row["disagree"],
+                               "step_id": row["step_id"], "disagree": row["disagree"],
                                "weight": (base - row["nps"]) * row["n"] / total})
         elif row["disagree"]:
             text = (f"Step '{row['step']}' ({row['journey']}) scores NPS {_signed(row['nps'])}, "
@@ -132,7 +150,7 @@ def findings(analysis: dict[str, Any], limit: int = FINDINGS) -> list[dict[str, 
                     f"rated it {row['team']}: check whether the map's problem has been fixed, "
                     "or whether customers don't notice it.")
             candidates.append({"kind": "step", "key": row["step_id"], "text": text,
-                               "disagree": True, "weight": 0.0})
+                               "step_id": row["step_id"], "disagree": True, "weight": 0.0})
 
     for kind, rows in (("channel", analysis["channels"]), ("segment", analysis["segments"])):
         for row in rows:
