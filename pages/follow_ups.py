@@ -83,7 +83,8 @@ with st.container(border=True):
         st.text(item["comment"])
     if item["customer_id"]:
         links.page_link("pages/customer.py", label=f"Open customer {item['customer_id']}",
-                     icon=":material/person:", query_params={"id": item["customer_id"]})
+                        icon=":material/person:",
+                        query_params=links.customer_query(item["customer_id"]))
     if item["by_default"]:
         st.caption("Flagged by default (a detractor): nobody has taken it yet.")
     else:
