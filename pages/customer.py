@@ -39,13 +39,13 @@ c = view["customer"]
 value = view["value"]
 st.subheader(f"{c['id']}" + (f" · {c['name']}" if c.get("name") else ""))
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Segment", c.get("segment") or "—")
-m2.metric("Channel", c.get("channel") or "—")
-m3.metric("Revenue so far", "—" if value["revenue_total"] is None
-          else f"{value['revenue_total']:,.2f}",
-          help=f"{value['revenue_events']} revenue events")
-m4.metric("Monthly revenue", "—" if value["monthly_revenue"] is None
-          else f"{value['monthly_revenue']:,.2f}")
+shell.metric("Segment", c.get("segment") or "—", container=m1)
+shell.metric("Channel", c.get("channel") or "—", container=m2)
+shell.metric("Revenue so far", "—" if value["revenue_total"] is None
+             else f"{value['revenue_total']:,.2f}",
+             help=f"{value['revenue_events']} revenue events", container=m3)
+shell.metric("Monthly revenue", "—" if value["monthly_revenue"] is None
+             else f"{value['monthly_revenue']:,.2f}", container=m4)
 since = f"Customer since {shell.day(value['customer_since'])}" if value["customer_since"] else ""
 ended = f"; left {shell.day(value['ended'])}" if value["ended"] else ""
 referral = (f"; referred by {view['referred_by']['id']}" if view["referred_by"] else "")
