@@ -45,11 +45,12 @@ c = view["customer"]
 value = view["value"]
 st.subheader(f"{c['id']}" + (f" · {c['name']}" if c.get("name") else ""))
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Segment", c.get("segment") or "—")
-m2.metric("Channel", c.get("channel") or "—")
-m3.metric("Revenue so far", loc.format_money(value["revenue_total"], session, 2),
-          help=shell.plural(value["revenue_events"], "revenue event"))
-m4.metric("Monthly revenue", loc.format_money(value["monthly_revenue"], session, 2))
+shell.metric("Segment", c.get("segment") or "—", container=m1)
+shell.metric("Channel", c.get("channel") or "—", container=m2)
+shell.metric("Revenue so far", loc.format_money(value["revenue_total"], session, 2),
+             help=shell.plural(value["revenue_events"], "revenue event"), container=m3)
+shell.metric("Monthly revenue", loc.format_money(value["monthly_revenue"], session, 2),
+             container=m4)
 story = []
 if value["customer_since"]:
     story.append(f"Customer since {shell.day(value['customer_since'])}")

@@ -28,8 +28,8 @@ st.caption("What customers and frontline employees told you, in their own words.
 
 counts = iv.counts_by_kind(session)
 col_c, col_e, _ = st.columns([1, 1, 2])
-col_c.metric("Customer interviews", counts["customer"])
-col_e.metric("Employee interviews", counts["employee"])
+shell.metric("Customer interviews", counts["customer"], container=col_c)
+shell.metric("Employee interviews", counts["employee"], container=col_e)
 
 
 
