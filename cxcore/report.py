@@ -335,25 +335,29 @@ def _journey_section(session: WorkspaceSession, today: date) -> tuple[str, int, 
 
 
 def _quotes_section(session: WorkspaceSession) -> str:
-    from cxcore.quotes import real_quotes
+    from cxcore.privacy import show_names
+    from cxcore.quotes import report_quotes
 
-    quotes = real_quotes(session, limit=QUOTES_SHOWN, hide_names=True)
+    quotes = report_quotes(session, QUOTES_SHOWN)
     head = '<section id="voices"><h2>In their own words</h2>'
     if not quotes:
         return head + ('<p class="empty">No quotes yet: key quotes from logged interviews and '
                        'survey comments appear here.</p></section>')
-    mood = {"detractor": "negative", "passive": "neutral", "promoter": "positive"}
     items = []
     for q in quotes:
-        who = " · ".join(x for x in (q["who"], q["source"], q["journey_step"], _day(q["date"]))
-                         if x)
-        items.append(f'<figure class="quote {e(q["sentiment"] or mood.get(q["group"], ""))}">'
+        about = f"theme: {q['theme']}" if q["theme"] else None
+        who = " · ".join(x for x in (q["who"], q["source"], about, q["journey_step"],
+                                     _day(q["date"])) if x)
+        items.append(f'<figure class="quote {e(q["sentiment"] or "")}">'
                      f'<blockquote>{e(q["text"])}</blockquote><figcaption>{e(who)}'
                      '</figcaption></figure>')
+    names = ("names shown as the workspace's owner chose" if show_names(session)
+             else "names left out")
     return (head + f'<div class="quotes">{"".join(items)}</div><p class="small">'
-            f'{len(quotes)} real quotes, newest first: interview key quotes and survey '
-            'comments, unhappy and happy customers alternating (names and e-mail addresses '
-            'left out).</p></section>')
+            f'{_plural(len(quotes), "real quote")} as written or said: survey comments and '
+            'interview key quotes, one for each of the most talked-about themes and journey '
+            f'steps, then the newest ({names}, e-mail addresses hidden). None is invented or '
+            'edited.</p></section>')
 
 
 def _driver_findings(session: WorkspaceSession, period: Period

@@ -7,8 +7,9 @@ presentation page.
 :func:`~cxcore.scorecard.caveats`), its monthly trend, the value of promoters
 (:func:`~cxcore.scorecard.value_by_nps_group`), the driver findings
 (:func:`cxcore.drivers.analyse`), the program checklist, each journey with its map and open
-actions, the top open actions, the customers' own words (:func:`cxcore.interviews.quote_wall`,
-real quotes only), what changed since the last meeting
+actions, the top open actions, the customers' own words
+(:func:`cxcore.quotes.report_quotes`: survey comments and interview quotes, real ones only),
+what changed since the last meeting
 (:func:`cxcore.meetings.since_last_meeting`) and the workspace's branding
 (:func:`cxcore.branding.branding`).
 
@@ -25,11 +26,9 @@ from html import escape
 from typing import Any
 
 from cxcore import branding as brandmod
-from cxcore import checklist, journeys, meetings, report, scorecard
-from cxcore import interviews as iv
+from cxcore import checklist, journeys, meetings, privacy, quotes, report, scorecard
 from cxcore.errors import CXError, Problem, ValidationError
 from cxcore.period import Period, add_months, parse_period
-from cxcore.privacy import mask_emails
 from cxcore.storage import slugify
 from cxcore.workspace import WorkspaceSession
 
@@ -148,8 +147,9 @@ def build(session: WorkspaceSession, *, period: str | Period | None = None,
     overview), ``value`` (rows by NPS group), ``drivers`` (``findings`` texts, their real
     ``quotes`` (or None), ``steps``, ``overall``; None when unavailable), ``journeys`` (each
     with ``summary`` and open ``actions``), ``actions`` (the :data:`TOP_ACTIONS` most urgent
-    open ones), ``open_actions``, ``overdue``, ``quotes`` and ``since`` (changes since the
-    last meeting, or None).
+    open ones), ``open_actions``, ``overdue``, ``quotes`` (:func:`cxcore.quotes.report_quotes`),
+    ``show_names`` (whether they name people) and ``since`` (changes since the last meeting,
+    or None).
     Raises :class:`~cxcore.errors.ValidationError` for a bad period. Viewers may call it.
     """
     session.require("viewer")
@@ -186,9 +186,9 @@ def build(session: WorkspaceSession, *, period: str | Period | None = None,
         "actions": open_actions[:TOP_ACTIONS],
         "open_actions": len(open_actions),
         "overdue": sum(1 for a in open_actions if a["overdue"]),
-        # Interview quotes as said, but never an e-mail address (cxcore.privacy).
-        "quotes": [{**q, "quote": mask_emails(q["quote"])}
-                   for q in iv.quote_wall(session)[:report.QUOTES_SHOWN]],
+        # Survey comments and interview quotes as said, by theme and step (cxcore.quotes).
+        "quotes": quotes.report_quotes(session, report.QUOTES_SHOWN),
+        "show_names": privacy.show_names(session),
         "since": meetings.since_last_meeting(session, today=today),
     }
 
