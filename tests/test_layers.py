@@ -19,7 +19,7 @@ CXCORE = ROOT / "cxcore"
 
 #: Bottom to top. A module may import modules of its own layer or of the layers before it.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("ground", {"cxcore", "cxcore.errors", "cxcore.clock", "cxcore.storage"}),
+    ("ground", {"cxcore", "cxcore.errors", "cxcore.clock", "cxcore.storage", "cxcore.period"}),
     ("workspace file", {"cxcore.workspace_core", "cxcore.workspace_db", "cxcore.backup"}),
     ("accounts", {"cxcore.accounts", "cxcore.accounts.*"}),
     ("session", {"cxcore.workspace"}),
@@ -27,8 +27,8 @@ LAYERS: list[tuple[str, set[str]]] = [
         "cxcore.metrics", "cxcore.attributes", "cxcore.customer_data", "cxcore.import_formats",
         "cxcore.export", "cxcore.importers", "cxcore.interviews", "cxcore.journeys",
         "cxcore.journeys.*",
-        "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.reuse",
-        "cxcore.locale_settings", "cxcore.money", "cxcore.kda", "cxcore.key_drivers",
+        "cxcore.checklist", "cxcore.scorecard", "cxcore.scorecard.*", "cxcore.drivers",
+        "cxcore.drivers.*", "cxcore.reuse", "cxcore.locale_settings", "cxcore.money",
         "cxcore.upload_limits",
         # voice of the customer
         "cxcore.tags", "cxcore.comments", "cxcore.text_stats", "cxcore.followups",
