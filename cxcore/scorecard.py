@@ -41,14 +41,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from cxcore import locale_settings as loc
 from cxcore import metrics as m
 from cxcore.errors import Problem, ValidationError
+from cxcore.rollups import NET_AMOUNT, RAW_FINGERPRINT_SQL, RESPONSE_AGGREGATE
 from cxcore.workspace import WorkspaceSession
-
-migrations = Migrations("cxcore.scorecard")
 
 DAYS_PER_MONTH = 365.2425 / 12
 TARGETS_SETTING = "scorecard_targets"
@@ -57,22 +55,6 @@ DEFAULT_FINANCE = {"gross_margin_pct": 100.0, "annual_discount_rate_pct": 10.0,
                    "clv_horizon_years": float(m.CLV_HORIZON_YEARS)}
 SMALL_SAMPLE_SETTING = "small_sample_min"
 NOT_SET = "(not set)"  # the breakdown group of records without a segment or channel
-NET_AMOUNT = "iif(kind in ('downgrade', 'refund'), -abs(amount), amount)"
-
-
-@migrations()
-def m001_scorecard_indexes(db: sqlite_utils.Database) -> None:
-    # Covering indexes: the scorecard's aggregates read these instead of the tables.
-    db.execute("create index if not exists idx_responses_scorecard on responses "
-               "(date, nps, csat, ces, effectiveness, ease, emotion, segment, channel)")
-    db.execute("create index if not exists idx_responses_customer_latest on responses "
-               "(customer_id, date, nps)")
-    db.execute("create index if not exists idx_revenue_customer_scorecard on revenue_events "
-               "(customer_id, date, kind, amount)")
-    db.execute("create index if not exists idx_customers_end_date on customers (end_date)")
-    db.execute("create index if not exists idx_pulse_scorecard on pulse (date, enps)")
-    db.execute("create index if not exists idx_revenue_date_scorecard on revenue_events "
-               "(date, customer_id, kind, amount)")
 
 
 # ---- metric catalogue ---------------------------------------------------------------------------
@@ -480,24 +462,6 @@ def _filters(segment: str | None, channel: str | None,
             clauses.append(f"{column} = :{column}" if named else f"{column} = ?")
             params.append(value)
     return (" and ".join(clauses) or "1"), params
-
-
-RESPONSE_AGGREGATE = (
-    "count(*) as responses, sum(nps >= 9) as promoters, sum(nps between 7 and 8) as passives, "
-    "sum(nps <= 6) as detractors, count(csat) as csat_n, sum(csat >= 4) as csat_top2, "
-    "count(ces) as ces_n, sum(ces) as ces_sum, sum(ces * ces) as ces_sumsq, "
-    "sum(ces >= 5) as ces_easy, count(effectiveness) as eff_n, sum(effectiveness) as eff_sum, "
-    "count(ease) as ease_n, sum(ease) as ease_sum, count(emotion) as emo_n, "
-    "sum(emotion) as emo_sum")
-
-
-#: What the rollups of :mod:`cxcore.rollups` were computed from: row counts and the newest ids
-#: of the raw tables, stored with every refresh. Rows written around the write paths (a test,
-#: a script) change it, and the scorecard then reads the raw rows until the rollups are
-#: rebuilt, so its numbers are right either way.
-RAW_FINGERPRINT_SQL = ("select (select count(*) from responses), (select max(id) from responses), "
-                       "(select count(*) from revenue_events), "
-                       "(select max(id) from revenue_events), (select count(*) from customers)")
 
 
 def rollups_fresh(db: sqlite_utils.Database) -> bool:
