@@ -19,7 +19,7 @@ CXCORE = ROOT / "cxcore"
 
 #: Bottom to top. A module may import modules of its own layer or of the layers before it.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("ground", {"cxcore", "cxcore.errors", "cxcore.clock", "cxcore.storage"}),
+    ("ground", {"cxcore", "cxcore.errors", "cxcore.clock", "cxcore.storage", "cxcore.period"}),
     # SQL over a bare connection: keeps the rollup tables equal to the raw rows (the rollup
     # migration fills them from an upgraded file's rows, so it sits below the schema)
     ("rollup upkeep", {"cxcore.rollups"}),
@@ -31,8 +31,8 @@ LAYERS: list[tuple[str, set[str]]] = [
         "cxcore.metrics", "cxcore.attributes", "cxcore.customer_data", "cxcore.import_formats",
         "cxcore.export", "cxcore.importers", "cxcore.interviews", "cxcore.journeys",
         "cxcore.journeys.*",
-        "cxcore.checklist", "cxcore.scorecard", "cxcore.drivers", "cxcore.reuse",
-        "cxcore.locale_settings", "cxcore.money", "cxcore.kda", "cxcore.key_drivers",
+        "cxcore.checklist", "cxcore.scorecard", "cxcore.scorecard.*", "cxcore.drivers",
+        "cxcore.drivers.*", "cxcore.reuse", "cxcore.locale_settings", "cxcore.money",
         "cxcore.upload_limits",
         # voice of the customer
         "cxcore.tags", "cxcore.comments", "cxcore.text_stats", "cxcore.followups",
