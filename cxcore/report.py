@@ -335,29 +335,35 @@ def _journey_section(session: WorkspaceSession, today: date) -> tuple[str, int, 
 
 
 def _quotes_section(session: WorkspaceSession) -> str:
-    from cxcore.quotes import real_quotes
+    from cxcore.privacy import show_names
+    from cxcore.quotes import report_quotes
 
-    quotes = real_quotes(session, limit=QUOTES_SHOWN, hide_names=True)
+    quotes = report_quotes(session, QUOTES_SHOWN)
     head = '<section id="voices"><h2>In their own words</h2>'
     if not quotes:
         return head + ('<p class="empty">No quotes yet: key quotes from logged interviews and '
                        'survey comments appear here.</p></section>')
-    mood = {"detractor": "negative", "passive": "neutral", "promoter": "positive"}
     items = []
     for q in quotes:
-        who = " · ".join(x for x in (q["who"], q["source"], q["journey_step"], _day(q["date"]))
-                         if x)
-        items.append(f'<figure class="quote {e(q["sentiment"] or mood.get(q["group"], ""))}">'
+        about = f"theme: {q['theme']}" if q["theme"] else None
+        who = " · ".join(x for x in (q["who"], q["source"], about, q["journey_step"],
+                                     _day(q["date"])) if x)
+        items.append(f'<figure class="quote {e(q["sentiment"] or "")}">'
                      f'<blockquote>{e(q["text"])}</blockquote><figcaption>{e(who)}'
                      '</figcaption></figure>')
+    names = ("names shown as the workspace's owner chose" if show_names(session)
+             else "names left out")
     return (head + f'<div class="quotes">{"".join(items)}</div><p class="small">'
-            f'{len(quotes)} real quotes, newest first: interview key quotes and survey '
-            'comments, unhappy and happy customers alternating (names and e-mail addresses '
-            'left out).</p></section>')
+            f'{_plural(len(quotes), "real quote")} as written or said: survey comments and '
+            'interview key quotes, one for each of the most talked-about themes and journey '
+            f'steps, then the newest ({names}, e-mail addresses hidden). None is invented or '
+            'edited.</p></section>')
 
 
-def _driver_findings(session: WorkspaceSession, period: Period) -> list[str] | None:
-    """Plain-language findings of :mod:`cxcore.drivers`, or None when that module is absent."""
+def _driver_findings(session: WorkspaceSession, period: Period
+                     ) -> list[tuple[str, dict[str, Any] | None]] | None:
+    """Plain-language findings of :mod:`cxcore.drivers`, each with its real quote (or None),
+    or None when that module is absent."""
     try:
         drivers = importlib.import_module("cxcore.drivers")
     except ModuleNotFoundError as exc:
@@ -371,18 +377,29 @@ def _driver_findings(session: WorkspaceSession, period: Period) -> list[str] | N
     try:
         result = summary(session, period=period) if "period" in params else summary(session)
     except CXError as exc:  # e.g. too little data: say so rather than lose the whole report
-        return [f"The driver analysis could not run: {exc}"]
+        return [(f"The driver analysis could not run: {exc}", None)]
     if isinstance(result, dict):
         result = result.get("findings", result.get("sentences", []))
     if isinstance(result, str):
         result = [result]
     out = []
     for item in result or []:
+        quote = item.get("quote") if isinstance(item, dict) else None
         if isinstance(item, dict):
             item = item.get("text") or item.get("finding") or item.get("sentence") or ""
         if str(item).strip():
-            out.append(str(item))
+            out.append((str(item), quote))
     return out
+
+
+def _finding_item(finding: str, quote: dict[str, Any] | None) -> str:
+    """A finding as a list item, its real quote (if any) under it."""
+    if not quote:
+        return f"<li>{e(finding)}</li>"
+    who = ", ".join(x for x in (quote.get("source"), quote.get("who"),
+                                (quote.get("date") or "")[:10]) if x)
+    return (f'<li>{e(finding)}<blockquote class="small">“{e(quote["text"])}” — {e(who)}'
+            "</blockquote></li>")
 
 
 def _drivers_section(session: WorkspaceSession, period: Period) -> str:
@@ -394,7 +411,7 @@ def _drivers_section(session: WorkspaceSession, period: Period) -> str:
         return head + ('<p class="empty">No driver findings yet: they need survey responses '
                        'tied to journey steps or rated for effectiveness, ease and emotion.</p>'
                        '</section>')
-    return (head + "<ul>" + "".join(f"<li>{e(f)}</li>" for f in findings) + "</ul>"
+    return (head + "<ul>" + "".join(_finding_item(*f) for f in findings) + "</ul>"
             f'<p class="small">What to act on first in {e(period.words())}, '
             'from the driver analysis (the Drivers page shows the evidence).</p></section>')
 

@@ -7,8 +7,9 @@ presentation page.
 :func:`~cxcore.scorecard.caveats`), its monthly trend, the value of promoters
 (:func:`~cxcore.scorecard.value_by_nps_group`), the driver findings
 (:func:`cxcore.drivers.analyse`), the program checklist, each journey with its map and open
-actions, the top open actions, the customers' own words (:func:`cxcore.interviews.quote_wall`,
-real quotes only), what changed since the last meeting
+actions, the top open actions, the customers' own words
+(:func:`cxcore.quotes.report_quotes`: survey comments and interview quotes, real ones only),
+what changed since the last meeting
 (:func:`cxcore.meetings.since_last_meeting`) and the workspace's branding
 (:func:`cxcore.branding.branding`).
 
@@ -25,11 +26,9 @@ from html import escape
 from typing import Any
 
 from cxcore import branding as brandmod
-from cxcore import checklist, journeys, meetings, report, scorecard
-from cxcore import interviews as iv
+from cxcore import checklist, journeys, meetings, privacy, quotes, report, scorecard
 from cxcore.errors import CXError, Problem, ValidationError
 from cxcore.period import Period, add_months, parse_period
-from cxcore.privacy import mask_emails
 from cxcore.storage import slugify
 from cxcore.workspace import WorkspaceSession
 
@@ -103,22 +102,23 @@ def _drivers(session: WorkspaceSession, period: Period) -> dict[str, Any] | None
     try:
         analysis = drivers.analyse(session, period)
     except CXError as exc:
-        return {"findings": [f"The driver analysis could not run: {exc}"], "steps": [],
-                "overall": None}
-    return {"findings": [f["text"] for f in analysis["findings"]], "steps": analysis["steps"],
+        return {"findings": [f"The driver analysis could not run: {exc}"], "quotes": [None],
+                "steps": [], "overall": None}
+    return {"findings": [f["text"] for f in analysis["findings"]],
+            "quotes": [f.get("quote") for f in analysis["findings"]], "steps": analysis["steps"],
             "overall": analysis["overall"]["nps"], "analysis": analysis,
             "key_drivers": _key_drivers(session, period)}
 
 
 def _key_drivers(session: WorkspaceSession, period: Period) -> dict[str, Any] | None:
-    """The key driver analysis of NPS (:func:`cxcore.key_drivers.key_drivers`: importance ×
+    """The key driver analysis of NPS (:func:`cxcore.drivers.key.key_drivers`: importance ×
     performance, the quadrant), or None when there are too few complete answers to tell."""
     try:
-        from cxcore import key_drivers
+        from cxcore.drivers import key
     except ModuleNotFoundError:  # pragma: no cover - the module is part of the project
         return None
     try:
-        result = key_drivers.key_drivers(session, "nps", period)
+        result = key.key_drivers(session, "nps", period)
     except CXError:
         return None
     return result if result.get("enough") and result.get("drivers") else None
@@ -144,10 +144,12 @@ def build(session: WorkspaceSession, *, period: str | Period | None = None,
     ``period_words``, ``compare_label``, ``today``,
     ``branding``, ``card``, ``before``, ``changes``, ``caveats`` (texts), ``footnotes``,
     ``metrics`` (:func:`metric_rows`), ``trend`` (monthly rows), ``program`` (checklist
-    overview), ``value`` (rows by NPS group), ``drivers`` (``findings`` texts, ``steps``,
-    ``overall``; None when unavailable), ``journeys`` (each with ``summary`` and open
-    ``actions``), ``actions`` (the :data:`TOP_ACTIONS` most urgent open ones), ``open_actions``,
-    ``overdue``, ``quotes`` and ``since`` (changes since the last meeting, or None).
+    overview), ``value`` (rows by NPS group), ``drivers`` (``findings`` texts, their real
+    ``quotes`` (or None), ``steps``, ``overall``; None when unavailable), ``journeys`` (each
+    with ``summary`` and open ``actions``), ``actions`` (the :data:`TOP_ACTIONS` most urgent
+    open ones), ``open_actions``, ``overdue``, ``quotes`` (:func:`cxcore.quotes.report_quotes`),
+    ``show_names`` (whether they name people) and ``since`` (changes since the last meeting,
+    or None).
     Raises :class:`~cxcore.errors.ValidationError` for a bad period. Viewers may call it.
     """
     session.require("viewer")
@@ -184,9 +186,9 @@ def build(session: WorkspaceSession, *, period: str | Period | None = None,
         "actions": open_actions[:TOP_ACTIONS],
         "open_actions": len(open_actions),
         "overdue": sum(1 for a in open_actions if a["overdue"]),
-        # Interview quotes as said, but never an e-mail address (cxcore.privacy).
-        "quotes": [{**q, "quote": mask_emails(q["quote"])}
-                   for q in iv.quote_wall(session)[:report.QUOTES_SHOWN]],
+        # Survey comments and interview quotes as said, by theme and step (cxcore.quotes).
+        "quotes": quotes.report_quotes(session, report.QUOTES_SHOWN),
+        "show_names": privacy.show_names(session),
         "since": meetings.since_last_meeting(session, today=today),
     }
 
