@@ -108,7 +108,7 @@ def test_restore_message_gives_the_snapshot_time_in_the_workspace_zone(
 def test_restore_migrates_an_older_file(accounts, workspace, tmp_path):
     old = tmp_path / "old.db"
     db = storage.connect(old)
-    from cxcore import workspace_core
+    from cxcore.schema import workspace as workspace_core
 
     workspace_core.migrations.apply(db)  # only the first migration set: an old schema
     db["settings"].insert({"key": "name", "value": "Old one"})
