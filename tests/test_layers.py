@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("schema", {"cxcore.schema", "cxcore.schema.*"}),
     ("workspace file", {"cxcore.workspace_db", "cxcore.backup"}),
     ("accounts", {"cxcore.accounts", "cxcore.accounts.*"}),
-    ("session", {"cxcore.workspace", "cxcore.restore"}),
+    ("session", {"cxcore.workspace"}),
     ("domain", {
         "cxcore.metrics", "cxcore.attributes", "cxcore.customer_data", "cxcore.import_formats",
         "cxcore.export", "cxcore.importers", "cxcore.interviews", "cxcore.journeys",
@@ -37,6 +37,8 @@ LAYERS: list[tuple[str, set[str]]] = [
         # voice of the customer
         "cxcore.tags", "cxcore.comments", "cxcore.text_stats", "cxcore.followups",
         "cxcore.customer_view", "cxcore.privacy", "cxcore.quotes",
+        # restoring a file: says when its snapshot was taken in the workspace's own time
+        "cxcore.restore",
         # meetings
         "cxcore.branding", "cxcore.meetings", "cxcore.compare",
     }),
