@@ -29,9 +29,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cxcore import attributes, kda  # noqa: E402
-from cxcore import key_drivers as kd  # noqa: E402
+from cxcore import attributes  # noqa: E402
 from cxcore.accounts import Accounts  # noqa: E402
+from cxcore.drivers import kda  # noqa: E402
+from cxcore.drivers import key as kd  # noqa: E402
 from cxcore.scorecard import parse_period  # noqa: E402
 from cxcore.workspace import open_session  # noqa: E402
 

@@ -248,9 +248,10 @@ def cmd_report(args: argparse.Namespace, accounts: Accounts) -> int:
     """Write the program report of ``--workspace`` to ``--out`` as HTML, PDF or PPTX."""
     from pathlib import Path
 
-    from cxcore import report_model, scorecard
+    from cxcore import report_model
+    from cxcore.period import parse_period
 
-    period = scorecard.parse_period(args.period) if args.period else None  # once, here
+    period = parse_period(args.period) if args.period else None  # once, here
     session = open_workspace_session(accounts, args.workspace)
     try:
         data = report_model.render(session, args.format, period=period, paper=args.paper)

@@ -9,9 +9,9 @@ import json
 import math
 from typing import Any
 
-from cxcore import key_drivers as kd
 from cxcore.accounts import Accounts
 from cxcore.cli import open_workspace_session
+from cxcore.drivers import key as kd
 
 #: The per-driver fields printed by ``--json`` (the full analysis has more).
 DRIVER_FIELDS = ("attribute", "label", "weight_pct", "low_pct", "high_pct", "rank",
@@ -54,7 +54,7 @@ def _clean(value: Any) -> Any:
 
 
 def as_json(result: dict[str, Any]) -> dict[str, Any]:
-    """The machine form of a :func:`cxcore.key_drivers.key_drivers` result: ``drivers`` with
+    """The machine form of a :func:`cxcore.drivers.key.key_drivers` result: ``drivers`` with
     :data:`DRIVER_FIELDS`, then outcome, period, segment, r2 (with its interval), n, total,
     sampled, min_n, enough, reason, method, handling, left_out, findings and collinearity
     (condition number, largest VIF, most overlapping pair)."""

@@ -12,6 +12,7 @@ from cxcore import locale_settings as loc
 from cxcore import scorecard as sc
 from cxcore.accounts import Accounts
 from cxcore.cli import open_workspace_session
+from cxcore.period import parse_period
 
 
 def register(subparsers: Any) -> None:
@@ -45,9 +46,9 @@ def cmd_scorecard(args: argparse.Namespace, accounts: Accounts) -> int:
     """Print the scorecard of ``--workspace`` for ``--period``."""
     session = open_workspace_session(accounts, args.workspace)
     try:
-        period = sc.parse_period(args.period)  # once, here; functions below take the value
+        period = parse_period(args.period)  # once, here; functions below take the value
         card = sc.scorecard(session, period, segment=args.segment, channel=args.channel)
-        before = (sc.scorecard(session, sc.parse_period(args.compare), segment=args.segment,
+        before = (sc.scorecard(session, parse_period(args.compare), segment=args.segment,
                                channel=args.channel) if args.compare else None)
         min_n = sc.small_sample_threshold(session)
         where = loc.workspace_locale(session)

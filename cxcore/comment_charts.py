@@ -9,6 +9,8 @@ import altair as alt
 import pandas as pd
 
 GROUP_COLOURS = {"detractor": "#d62728", "passive": "#bdbdbd", "promoter": "#2ca02c"}
+#: Dates as the app writes them (cxui.shell.day): "5 Jan 2026".
+DAY_FORMAT = "%-d %b %Y"
 _COLUMNS = ["period", "theme", "comments", "period_comments", "share_pct", "nps", "low", "high",
             "too_few"]
 
@@ -69,12 +71,16 @@ def customer_nps_chart(points: list[dict[str, Any]]) -> alt.Chart:
     """One customer's NPS answers over time, coloured by group; ``points`` have date, nps,
     group (from :func:`cxcore.customer_view.customer_timeline`)."""
     frame = pd.DataFrame(points, columns=["date", "nps", "group"])
+    # One date format on the axis and in the tooltip, the app's ("5 Jan 2026"): Vega's
+    # default mixes "March" and "Mar 08" on one axis.
+    axis = alt.Axis(format=DAY_FORMAT, labelAngle=-30, labelOverlap=True)
     return alt.Chart(frame, title="NPS answers over time").mark_line(color="#999").encode(
-        x=alt.X("date:T", title="Answered"),
+        x=alt.X("date:T", title="Answered", axis=axis),
         y=alt.Y("nps:Q", title="NPS answer (0-10)", scale=alt.Scale(domain=[0, 10])),
     ) + alt.Chart(frame).mark_point(size=90, filled=True).encode(
         x="date:T", y="nps:Q",
         color=alt.Color("group:N", title="Group",
                         scale=alt.Scale(domain=list(GROUP_COLOURS),
                                         range=list(GROUP_COLOURS.values()))),
-        tooltip=[alt.Tooltip("date:T", title="Answered"), "nps:Q", "group:N"])
+        tooltip=[alt.Tooltip("date:T", title="Answered", format=DAY_FORMAT), "nps:Q",
+                 "group:N"])

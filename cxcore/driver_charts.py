@@ -177,7 +177,7 @@ def weights_chart(drivers: list[dict[str, Any]], outcome: str,
                   title: str | None = None) -> alt.Chart:
     """Each question's share of the explained variance of ``outcome`` as a horizontal bar,
     most important at the top, with its bootstrap 95% interval as an error bar and the share
-    written beside it ("23% (20-26)"). Rows are :func:`cxcore.key_drivers.key_drivers`
+    written beside it ("23% (20-26)"). Rows are :func:`cxcore.drivers.key.key_drivers`
     drivers."""
     rows = [{"label": d["label"], "weight": d["weight_pct"], "low": d["low_pct"],
              "high": d["high_pct"], "rank": d["rank"], "quadrant": d["quadrant"],

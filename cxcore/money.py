@@ -28,6 +28,7 @@ from cxcore import locale_settings as loc
 from cxcore import metrics as m
 from cxcore import scorecard as sc
 from cxcore.errors import Problem, ValidationError
+from cxcore.period import Period, parse_period
 from cxcore.workspace import WorkspaceSession
 
 GROUPS = ("promoter", "passive", "detractor")
@@ -38,7 +39,7 @@ SEED = 20260
 GROUP_WORDS = {"promoter": "promoters", "passive": "passives", "detractor": "detractors"}
 
 
-def _months(session: WorkspaceSession, per: sc.Period) -> float | None:
+def _months(session: WorkspaceSession, per: Period) -> float | None:
     if not per.is_all:
         return per.months()
     lo, hi = sc.data_range(session)
@@ -48,7 +49,7 @@ def _months(session: WorkspaceSession, per: sc.Period) -> float | None:
     return max(days / sc.DAYS_PER_MONTH, 1.0)
 
 
-def group_figures(session: WorkspaceSession, period: str | sc.Period = "all"
+def group_figures(session: WorkspaceSession, period: str | Period = "all"
                   ) -> dict[str, Any]:
     """Per NPS group: customers, retained, retention with interval, monthly revenue per customer
     (mean and standard error), referrals made in the period per customer-month (mean and
@@ -57,7 +58,7 @@ def group_figures(session: WorkspaceSession, period: str | sc.Period = "all"
     Returns ``{"period", "months", "revenue_basis" ("revenue events" | "monthly revenue" |
     None), "groups": {group: {...}}, "referred": {...}}``.
     """
-    per = period if isinstance(period, sc.Period) else sc.parse_period(period)
+    per = parse_period(period)
     where, params = sc._window(per)
     start_where, start_params = sc._window(per, "start_date")
     months = _months(session, per)
@@ -134,7 +135,7 @@ def _scaled(mean: float | None, se: float | None, factor: float | None
     return mean * factor, None if se is None else se * factor
 
 
-def _referred(session: WorkspaceSession, per: sc.Period, start_where: str,
+def _referred(session: WorkspaceSession, per: Period, start_where: str,
               start_params: list) -> dict[str, Any]:
     """Customers acquired in the period by referral: how many, by the referrer's NPS group
     (the referrer's latest answer up to the period's end), their monthly revenue and retention."""
@@ -172,7 +173,7 @@ def _referred(session: WorkspaceSession, per: sc.Period, start_where: str,
 
 # ---- revenue at risk ----------------------------------------------------------------------------
 
-def revenue_at_risk(session: WorkspaceSession, period: str | sc.Period = "all") -> dict[str, Any]:
+def revenue_at_risk(session: WorkspaceSession, period: str | Period = "all") -> dict[str, Any]:
     """What detractors and passives put at risk, measured against promoters.
 
     For each of detractors and passives (D), against promoters (P):
@@ -243,7 +244,7 @@ def revenue_at_risk(session: WorkspaceSession, period: str | sc.Period = "all") 
 
 # ---- referral value -----------------------------------------------------------------------------
 
-def referral_value(session: WorkspaceSession, period: str | sc.Period = "all") -> dict[str, Any]:
+def referral_value(session: WorkspaceSession, period: str | Period = "all") -> dict[str, Any]:
     """Customers acquired by referral in the period and what they are worth.
 
     - *referred customers*: customers whose start date is in the period and whose
@@ -310,7 +311,7 @@ class Estimate:
 
 
 def business_case(session: WorkspaceSession, *, convert_pct: float, cost: float,
-                  to: str = "promoter", period: str | sc.Period | None = None) -> dict[str, Any]:
+                  to: str = "promoter", period: str | Period | None = None) -> dict[str, Any]:
     """"If ``convert_pct`` % of detractors became ``to`` (passives or promoters)": the extra
     revenue a year, its gross margin, ROI and payback against a programme ``cost``.
 
@@ -345,7 +346,7 @@ def business_case(session: WorkspaceSession, *, convert_pct: float, cost: float,
     if problems:
         raise ValidationError(problems)
     per_label = period if period is not None else sc.default_period(session)
-    per = per_label if isinstance(per_label, sc.Period) else sc.parse_period(per_label)
+    per = parse_period(per_label)
     figures = group_figures(session, per)
     groups = figures["groups"]
     margin_share = sc.finance_settings(session)["gross_margin_pct"] / 100.0

@@ -13,6 +13,8 @@
   snapshots, which still hold the data, are deleted with it. Owners only.
 
 Reports and decks quote text through :func:`mask_emails`, so no e-mail address reaches them.
+Whether they name the people quoted is the owner's choice (:func:`set_show_names`), off unless
+switched on; it is a decision about one client's customers, so copy-setup never carries it.
 """
 
 from __future__ import annotations
@@ -34,11 +36,30 @@ PERSONAL_COLUMNS = ("name", "email", "phone", "address", "first_name", "last_nam
 INTERVIEW_TEXT = ("notes", "key_quotes", "pain_points", "works_well")
 ERASED_LABEL = "Erased customer"
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: The workspace setting holding :func:`show_names` (true or false).
+NAMES_SETTING = "report_show_names"
 
 
 def mask_emails(text: str | None) -> str | None:
     """``text`` with every e-mail address replaced by ``[e-mail hidden]``."""
     return None if text is None else EMAIL_RE.sub("[e-mail hidden]", text)
+
+
+def show_names(session: WorkspaceSession) -> bool:
+    """Whether the report, the PDF, the deck, the presentation and the quote wall name the
+    customers and interviewees they quote (off until an owner switches it on)."""
+    return session.setting(NAMES_SETTING, False) is True
+
+
+def set_show_names(session: WorkspaceSession, show: bool) -> None:
+    """Switch customers' names in reports, decks and the quote wall on or off (owners only:
+    it decides what a client's audience learns about its customers). E-mail addresses stay
+    hidden either way."""
+    session.require("owner")
+    if not isinstance(show, bool):
+        raise ValidationError(Problem(NAMES_SETTING, f"must be true or false, not {show!r}"))
+    with session.db.atomic():
+        session.set_setting(NAMES_SETTING, show)
 
 
 def export_customer(session: WorkspaceSession, customer_id: str) -> dict[str, Any]:

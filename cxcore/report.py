@@ -34,6 +34,7 @@ from typing import Any
 from cxcore import checklist, journeys, locale_settings, money, scorecard
 from cxcore import journey_charts as jc
 from cxcore.errors import CXError
+from cxcore.period import Period, parse_period
 from cxcore.storage import slugify
 from cxcore.workspace import WorkspaceSession
 
@@ -161,9 +162,9 @@ def _metric_rows(keys: tuple[str, ...], card: dict, changes: dict, targets: dict
     return table, missing
 
 
-def _scorecard_section(session: WorkspaceSession, period: str, card: dict,
+def _scorecard_section(session: WorkspaceSession, period: Period, card: dict,
                        before: dict | None, compare_label: str | None) -> str:
-    title = f"Scorecard · {e(scorecard.period_words(period))}"
+    title = f"Scorecard · {e(period.words())}"
     if not card["responses"] and not card["customers"] and card["enps"] is None:
         return (f'<section id="scorecard"><h2>{title}</h2><p class="empty">There is nothing to '
                 'score yet for this period: no survey responses, customers or employee pulse '
@@ -201,11 +202,11 @@ def _scorecard_section(session: WorkspaceSession, period: str, card: dict,
             f'<p class="small">{e(" ".join(footnotes))}</p></section>')
 
 
-def _value_section(rows: list[dict], period: str, where: Any = None) -> str:
+def _value_section(rows: list[dict], period: Period, where: Any = None) -> str:
     head = '<section id="value"><h2>What a promoter is worth</h2>'
     if not rows:
         return head + ('<p class="empty">No survey answers are linked to customers in '
-                       f'{e(scorecard.period_words(period))} yet, so the value of promoters, '
+                       f'{e(period.words())} yet, so the value of promoters, '
                        'passives and detractors can\'t be shown.</p></section>')
     measure = ("revenue_per_customer" if any(r["revenue_per_customer"] is not None for r in rows)
                else "avg_monthly_revenue")
@@ -232,11 +233,11 @@ def _value_section(rows: list[dict], period: str, where: Any = None) -> str:
             '<th>Still customers</th><th>Avg monthly revenue</th><th>Revenue per customer</th>'
             f'<th>{e(what)}</th></tr></thead><tbody>{"".join(body)}</tbody></table>'
             '<p class="small">Each customer is placed in a group by their latest NPS answer in '
-            f'{e(scorecard.period_words(period))}; revenue is net revenue in the period.</p>'
+            f'{e(period.words())}; revenue is net revenue in the period.</p>'
             '</section>')
 
 
-def _money_section(session: WorkspaceSession, period: str, where: Any = None,
+def _money_section(session: WorkspaceSession, period: Period, where: Any = None,
                    convert_pct: float = 10.0, cost: float | None = None) -> str:
     """Revenue at risk, referral value and the business case (:mod:`cxcore.money`), in the
     same sentences as the Scorecard page and the command line. The business case converts
@@ -259,7 +260,7 @@ def _money_section(session: WorkspaceSession, period: str, where: Any = None,
             f'<h3>Referral value</h3>{items(money.referral_lines(referral, where))}'
             f'<h3>The business case</h3>{items(case_text)}'
             '<p class="small">From the workspace’s own records for '
-            f'{e(scorecard.period_words(period))}; intervals are 95 %. Source: '
+            f'{e(period.words())}; intervals are 95 %. Source: '
             + e(risk["source"]) + '.</p></section>')
 
 
@@ -334,29 +335,35 @@ def _journey_section(session: WorkspaceSession, today: date) -> tuple[str, int, 
 
 
 def _quotes_section(session: WorkspaceSession) -> str:
-    from cxcore.quotes import real_quotes
+    from cxcore.privacy import show_names
+    from cxcore.quotes import report_quotes
 
-    quotes = real_quotes(session, limit=QUOTES_SHOWN, hide_names=True)
+    quotes = report_quotes(session, QUOTES_SHOWN)
     head = '<section id="voices"><h2>In their own words</h2>'
     if not quotes:
         return head + ('<p class="empty">No quotes yet: key quotes from logged interviews and '
                        'survey comments appear here.</p></section>')
-    mood = {"detractor": "negative", "passive": "neutral", "promoter": "positive"}
     items = []
     for q in quotes:
-        who = " · ".join(x for x in (q["who"], q["source"], q["journey_step"], _day(q["date"]))
-                         if x)
-        items.append(f'<figure class="quote {e(q["sentiment"] or mood.get(q["group"], ""))}">'
+        about = f"theme: {q['theme']}" if q["theme"] else None
+        who = " · ".join(x for x in (q["who"], q["source"], about, q["journey_step"],
+                                     _day(q["date"])) if x)
+        items.append(f'<figure class="quote {e(q["sentiment"] or "")}">'
                      f'<blockquote>{e(q["text"])}</blockquote><figcaption>{e(who)}'
                      '</figcaption></figure>')
+    names = ("names shown as the workspace's owner chose" if show_names(session)
+             else "names left out")
     return (head + f'<div class="quotes">{"".join(items)}</div><p class="small">'
-            f'{len(quotes)} real quotes, newest first: interview key quotes and survey '
-            'comments, unhappy and happy customers alternating (names and e-mail addresses '
-            'left out).</p></section>')
+            f'{_plural(len(quotes), "real quote")} as written or said: survey comments and '
+            'interview key quotes, one for each of the most talked-about themes and journey '
+            f'steps, then the newest ({names}, e-mail addresses hidden). None is invented or '
+            'edited.</p></section>')
 
 
-def _driver_findings(session: WorkspaceSession, period: str) -> list[str] | None:
-    """Plain-language findings of :mod:`cxcore.drivers`, or None when that module is absent."""
+def _driver_findings(session: WorkspaceSession, period: Period
+                     ) -> list[tuple[str, dict[str, Any] | None]] | None:
+    """Plain-language findings of :mod:`cxcore.drivers`, each with its real quote (or None),
+    or None when that module is absent."""
     try:
         drivers = importlib.import_module("cxcore.drivers")
     except ModuleNotFoundError as exc:
@@ -370,21 +377,32 @@ def _driver_findings(session: WorkspaceSession, period: str) -> list[str] | None
     try:
         result = summary(session, period=period) if "period" in params else summary(session)
     except CXError as exc:  # e.g. too little data: say so rather than lose the whole report
-        return [f"The driver analysis could not run: {exc}"]
+        return [(f"The driver analysis could not run: {exc}", None)]
     if isinstance(result, dict):
         result = result.get("findings", result.get("sentences", []))
     if isinstance(result, str):
         result = [result]
     out = []
     for item in result or []:
+        quote = item.get("quote") if isinstance(item, dict) else None
         if isinstance(item, dict):
             item = item.get("text") or item.get("finding") or item.get("sentence") or ""
         if str(item).strip():
-            out.append(str(item))
+            out.append((str(item), quote))
     return out
 
 
-def _drivers_section(session: WorkspaceSession, period: str) -> str:
+def _finding_item(finding: str, quote: dict[str, Any] | None) -> str:
+    """A finding as a list item, its real quote (if any) under it."""
+    if not quote:
+        return f"<li>{e(finding)}</li>"
+    who = ", ".join(x for x in (quote.get("source"), quote.get("who"),
+                                (quote.get("date") or "")[:10]) if x)
+    return (f'<li>{e(finding)}<blockquote class="small">“{e(quote["text"])}” — {e(who)}'
+            "</blockquote></li>")
+
+
+def _drivers_section(session: WorkspaceSession, period: Period) -> str:
     findings = _driver_findings(session, period)
     if findings is None:
         return ""
@@ -393,8 +411,8 @@ def _drivers_section(session: WorkspaceSession, period: str) -> str:
         return head + ('<p class="empty">No driver findings yet: they need survey responses '
                        'tied to journey steps or rated for effectiveness, ease and emotion.</p>'
                        '</section>')
-    return (head + "<ul>" + "".join(f"<li>{e(f)}</li>" for f in findings) + "</ul>"
-            f'<p class="small">What to act on first in {e(scorecard.period_words(period))}, '
+    return (head + "<ul>" + "".join(_finding_item(*f) for f in findings) + "</ul>"
+            f'<p class="small">What to act on first in {e(period.words())}, '
             'from the driver analysis (the Drivers page shows the evidence).</p></section>')
 
 
@@ -538,7 +556,7 @@ footer { padding: 16px 48px 0; font-size: 13px; color: var(--muted); border-top:
 """
 
 
-def program_report_html(session: WorkspaceSession, *, period: str | None = None,
+def program_report_html(session: WorkspaceSession, *, period: str | Period | None = None,
                         today: date | None = None) -> str:
     """The program report as one self-contained HTML document (see the module docstring).
 
@@ -550,11 +568,10 @@ def program_report_html(session: WorkspaceSession, *, period: str | None = None,
     """
     session.require("viewer")
     today = today or locale_settings.today(session)
-    period_label = scorecard.parse_period(period or default_period(session)).label
-    per = scorecard.parse_period(period_label)
-    previous = scorecard.previous_period(per)
-    card = scorecard.scorecard(session, per.label)
-    before = scorecard.scorecard(session, previous.label) if previous else None
+    per = parse_period(period or default_period(session))  # once; the parts take the value
+    previous = per.previous()
+    card = scorecard.scorecard(session, per)
+    before = scorecard.scorecard(session, previous) if previous else None
     compare_label = previous.label if previous else None
     where = locale_settings.workspace_locale(session)
     changes = scorecard.compare(card, before, min_n=scorecard.small_sample_threshold(session))
@@ -564,10 +581,10 @@ def program_report_html(session: WorkspaceSession, *, period: str | None = None,
     parts = [
         _glance(card, changes, program, open_actions, overdue, compare_label, where),
         _program_section(program),
-        _scorecard_section(session, per.label, card, before, compare_label),
-        _drivers_section(session, per.label),
-        _value_section(scorecard.value_by_nps_group(session, per.label), per.label, where),
-        _money_section(session, per.label, where),
+        _scorecard_section(session, per, card, before, compare_label),
+        _drivers_section(session, per),
+        _value_section(scorecard.value_by_nps_group(session, per), per, where),
+        _money_section(session, per, where),
         journeys_html,
         _quotes_section(session),
     ]
@@ -580,7 +597,7 @@ def program_report_html(session: WorkspaceSession, *, period: str | None = None,
         f'<style>{CSS}</style></head><body><main class="report">'
         '<header class="cover"><p class="kicker">Customer experience program report</p>'
         f'<h1>{e(name)}</h1><p class="meta">Scorecard: '
-        f'{e(scorecard.period_words(per))}{e(compared)} · Prepared {e(_day(today))}</p></header>'
+        f'{e(per.words())}{e(compared)} · Prepared {e(_day(today))}</p></header>'
         + "".join(parts) +
         f'<footer>Prepared on {e(_day(today))} from the workspace\u2019s own data by the CX '
         'program dashboard. Scores come with their noise: a change is called meaningful only '

@@ -7,8 +7,9 @@ presentation page.
 :func:`~cxcore.scorecard.caveats`), its monthly trend, the value of promoters
 (:func:`~cxcore.scorecard.value_by_nps_group`), the driver findings
 (:func:`cxcore.drivers.analyse`), the program checklist, each journey with its map and open
-actions, the top open actions, the customers' own words (:func:`cxcore.interviews.quote_wall`,
-real quotes only), what changed since the last meeting
+actions, the top open actions, the customers' own words
+(:func:`cxcore.quotes.report_quotes`: survey comments and interview quotes, real ones only),
+what changed since the last meeting
 (:func:`cxcore.meetings.since_last_meeting`) and the workspace's branding
 (:func:`cxcore.branding.branding`).
 
@@ -25,10 +26,9 @@ from html import escape
 from typing import Any
 
 from cxcore import branding as brandmod
-from cxcore import checklist, journeys, meetings, report, scorecard
-from cxcore import interviews as iv
+from cxcore import checklist, journeys, meetings, privacy, quotes, report, scorecard
 from cxcore.errors import CXError, Problem, ValidationError
-from cxcore.privacy import mask_emails
+from cxcore.period import Period, add_months, parse_period
 from cxcore.storage import slugify
 from cxcore.workspace import WorkspaceSession
 
@@ -52,14 +52,14 @@ def filename(session: WorkspaceSession, fmt: str, today: date | None = None) -> 
 day_words = report._day
 
 
-def _trend_period(per: scorecard.Period) -> str:
+def _trend_period(per: Period) -> Period:
     """The :data:`TREND_MONTHS` months ending with ``per`` (all the data for ``all``)."""
     if per.is_all:
-        return "all"
+        return per
     last = date.fromordinal(date.fromisoformat(per.end).toordinal() - 1)
-    start = min(scorecard._add_months(date(last.year, last.month, 1), 1 - TREND_MONTHS),
+    start = min(add_months(date(last.year, last.month, 1), 1 - TREND_MONTHS),
                 date.fromisoformat(per.start))
-    return f"{start.isoformat()}..{last.isoformat()}"
+    return Period.days(start, last)
 
 
 def metric_rows(card: dict, changes: dict, targets: dict, keys: tuple[str, ...] | None = None,
@@ -94,7 +94,7 @@ def metric_rows(card: dict, changes: dict, targets: dict, keys: tuple[str, ...] 
     return rows
 
 
-def _drivers(session: WorkspaceSession, period: str) -> dict[str, Any] | None:
+def _drivers(session: WorkspaceSession, period: Period) -> dict[str, Any] | None:
     try:
         from cxcore import drivers
     except ModuleNotFoundError:  # pragma: no cover - the module is part of the project
@@ -102,22 +102,23 @@ def _drivers(session: WorkspaceSession, period: str) -> dict[str, Any] | None:
     try:
         analysis = drivers.analyse(session, period)
     except CXError as exc:
-        return {"findings": [f"The driver analysis could not run: {exc}"], "steps": [],
-                "overall": None}
-    return {"findings": [f["text"] for f in analysis["findings"]], "steps": analysis["steps"],
+        return {"findings": [f"The driver analysis could not run: {exc}"], "quotes": [None],
+                "steps": [], "overall": None}
+    return {"findings": [f["text"] for f in analysis["findings"]],
+            "quotes": [f.get("quote") for f in analysis["findings"]], "steps": analysis["steps"],
             "overall": analysis["overall"]["nps"], "analysis": analysis,
             "key_drivers": _key_drivers(session, period)}
 
 
-def _key_drivers(session: WorkspaceSession, period: str) -> dict[str, Any] | None:
-    """The key driver analysis of NPS (:func:`cxcore.key_drivers.key_drivers`: importance ×
+def _key_drivers(session: WorkspaceSession, period: Period) -> dict[str, Any] | None:
+    """The key driver analysis of NPS (:func:`cxcore.drivers.key.key_drivers`: importance ×
     performance, the quadrant), or None when there are too few complete answers to tell."""
     try:
-        from cxcore import key_drivers
+        from cxcore.drivers import key
     except ModuleNotFoundError:  # pragma: no cover - the module is part of the project
         return None
     try:
-        result = key_drivers.key_drivers(session, "nps", period)
+        result = key.key_drivers(session, "nps", period)
     except CXError:
         return None
     return result if result.get("enough") and result.get("drivers") else None
@@ -134,31 +135,34 @@ def _journeys(session: WorkspaceSession, today: date) -> list[dict[str, Any]]:
     return out
 
 
-def build(session: WorkspaceSession, *, period: str | scorecard.Period | None = None,
+def build(session: WorkspaceSession, *, period: str | Period | None = None,
           today: date | None = None) -> dict[str, Any]:
     """Everything a meeting pack shows for ``period`` (default
     :func:`cxcore.report.default_period`), compared with the period of the same length before.
 
-    Keys: ``workspace``, ``period``, ``period_words``, ``compare_label``, ``today``,
+    Keys: ``workspace``, ``period`` (its label; ``period_value`` the :class:`Period`),
+    ``period_words``, ``compare_label``, ``today``,
     ``branding``, ``card``, ``before``, ``changes``, ``caveats`` (texts), ``footnotes``,
     ``metrics`` (:func:`metric_rows`), ``trend`` (monthly rows), ``program`` (checklist
-    overview), ``value`` (rows by NPS group), ``drivers`` (``findings`` texts, ``steps``,
-    ``overall``; None when unavailable), ``journeys`` (each with ``summary`` and open
-    ``actions``), ``actions`` (the :data:`TOP_ACTIONS` most urgent open ones), ``open_actions``,
-    ``overdue``, ``quotes`` and ``since`` (changes since the last meeting, or None).
+    overview), ``value`` (rows by NPS group), ``drivers`` (``findings`` texts, their real
+    ``quotes`` (or None), ``steps``, ``overall``; None when unavailable), ``journeys`` (each
+    with ``summary`` and open ``actions``), ``actions`` (the :data:`TOP_ACTIONS` most urgent
+    open ones), ``open_actions``, ``overdue``, ``quotes`` (:func:`cxcore.quotes.report_quotes`),
+    ``show_names`` (whether they name people) and ``since`` (changes since the last meeting,
+    or None).
     Raises :class:`~cxcore.errors.ValidationError` for a bad period. Viewers may call it.
     """
     session.require("viewer")
     today = today or date.today()
-    per = scorecard.parse_period(period or report.default_period(session))
-    previous = scorecard.previous_period(per)
-    card = scorecard.scorecard(session, per.label)
-    before = scorecard.scorecard(session, previous.label) if previous else None
+    per = parse_period(period or report.default_period(session))  # once; the parts take it
+    previous = per.previous()
+    card = scorecard.scorecard(session, per)
+    before = scorecard.scorecard(session, previous) if previous else None
     compare_label = previous.label if previous else None
     min_n = scorecard.small_sample_threshold(session)
     changes = scorecard.compare(card, before, min_n=min_n)
     targets = scorecard.targets(session)
-    caveats = [text for _, text in scorecard.caveats(card, per.label, before, compare_label,
+    caveats = [text for _, text in scorecard.caveats(card, per, before, compare_label,
                                                      show_day=day_words, min_n=min_n)]
     footnotes = ["Customer effort is on 1-7 where 7 = very easy (higher is better).",
                  "A change is called meaningful only when it is larger than the noise: for NPS, "
@@ -169,22 +173,22 @@ def build(session: WorkspaceSession, *, period: str | scorecard.Period | None = 
     journey_list = _journeys(session, today)
     open_actions = journeys.list_actions(session, status=("open", "in progress"), today=today)
     return {
-        "workspace": session.info.name, "period": per.label,
-        "period_words": scorecard.period_words(per), "compare_label": compare_label,
+        "workspace": session.info.name, "period": per.label, "period_value": per,
+        "period_words": per.words(), "compare_label": compare_label,
         "today": today, "branding": brandmod.branding(session),
         "card": card, "before": before, "changes": changes, "caveats": caveats,
         "footnotes": footnotes, "metrics": metric_rows(card, changes, targets, where=session),
         "trend": scorecard.monthly_trend(session, _trend_period(per)),
         "program": checklist.overview(session),
-        "value": scorecard.value_by_nps_group(session, per.label),
-        "drivers": _drivers(session, per.label),
+        "value": scorecard.value_by_nps_group(session, per),
+        "drivers": _drivers(session, per),
         "journeys": journey_list,
         "actions": open_actions[:TOP_ACTIONS],
         "open_actions": len(open_actions),
         "overdue": sum(1 for a in open_actions if a["overdue"]),
-        # Interview quotes as said, but never an e-mail address (cxcore.privacy).
-        "quotes": [{**q, "quote": mask_emails(q["quote"])}
-                   for q in iv.quote_wall(session)[:report.QUOTES_SHOWN]],
+        # Survey comments and interview quotes as said, by theme and step (cxcore.quotes).
+        "quotes": quotes.report_quotes(session, report.QUOTES_SHOWN),
+        "show_names": privacy.show_names(session),
         "since": meetings.since_last_meeting(session, today=today),
     }
 
@@ -232,7 +236,7 @@ def _insert_before(text: str, anchor: str, insert: str, fallback: str) -> str:
     return text if at < 0 else text[:at] + insert + text[at:]
 
 
-def report_html(session: WorkspaceSession, *, period: str | None = None,
+def report_html(session: WorkspaceSession, *, period: str | Period | None = None,
                 today: date | None = None, model: dict[str, Any] | None = None) -> str:
     """:func:`cxcore.report.program_report_html` with the workspace's branding and the "since
     the last meeting" section (from ``model``, built when not given)."""
@@ -240,7 +244,8 @@ def report_html(session: WorkspaceSession, *, period: str | None = None,
     today = today or (model["today"] if model else date.today())
     if model is None:
         model = build(session, period=period, today=today)
-    text = report.program_report_html(session, period=model["period"], today=today)
+    text = report.program_report_html(session, period=model.get("period_value") or
+                                      model["period"], today=today)
     brand = model["branding"]
     css = f"<style>{branding_css(brand)}</style>"
     text = _insert_before(text, "</head>", css, "<body")
@@ -256,7 +261,7 @@ def report_html(session: WorkspaceSession, *, period: str | None = None,
     return text
 
 
-def render(session: WorkspaceSession, fmt: str, *, period: str | scorecard.Period | None = None,
+def render(session: WorkspaceSession, fmt: str, *, period: str | Period | None = None,
            today: date | None = None, paper: str = "A4") -> bytes:
     """The report in ``fmt`` (``html``, ``pdf`` or ``pptx``) as bytes, all from one
     :func:`build`. ``paper`` (``A4`` or ``Letter``) is the PDF's page size."""

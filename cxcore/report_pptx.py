@@ -12,8 +12,8 @@ Slides, 16:9, in the workspace's colours (:mod:`cxcore.branding`) with its logo 
    complete answers);
 6. one slide per journey: its map;
 7. top actions: a native table of the most urgent open actions;
-8. in their own words: real key quotes from the interview log (none invented: without quotes
-   the slide says so).
+8. in their own words: real survey comments and interview key quotes (none invented: without
+   quotes the slide says so).
 
 Charts are the project's Altair charts rendered to PNG by vl-convert. What a reader must keep in
 mind (periods in progress, small samples, what the noise test is) goes in each slide's speaker
@@ -386,18 +386,22 @@ class Deck:
 
     def quotes_slide(self) -> None:
         quotes = self.model["quotes"][:MAX_QUOTES]
-        s = self.slide("In their own words", [
-            "Key quotes from the interview log, most recent first, as recorded (names left "
-            "out). None is invented or edited."])
+        names = "names as the owner chose" if self.model.get("show_names") else "names left out"
+        what = ("What customers wrote in survey comments and said in interviews, one quote per "
+                f"leading theme and journey step, as recorded ({names}, no e-mail addresses). "
+                "None is invented or edited.")
+        s = self.slide("In their own words", [what])
         if not quotes:
-            _text(s, "No quotes yet: key quotes from logged customer and employee interviews "
-                     "appear here.", MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, Inches(1), size=20,
-                  italic=True, colour=MUTED)
+            _text(s, "No quotes yet: survey comments and key quotes from logged customer and "
+                     "employee interviews appear here.", MARGIN, BODY_TOP,
+                  WIDTH - 2 * MARGIN, Inches(1), size=20, italic=True, colour=MUTED)
             return
+        _text(s, what, MARGIN, BODY_BOTTOM - Inches(0.4), WIDTH - 2 * MARGIN, Inches(0.4),
+              size=12, colour=MUTED)
         cols, gap = 2, Inches(0.3)
         rows = (len(quotes) + 1) // 2
         w = (WIDTH - 2 * MARGIN - gap) // cols
-        h = (BODY_BOTTOM - BODY_TOP - gap * (rows - 1)) // rows
+        h = (BODY_BOTTOM - Inches(0.5) - BODY_TOP - gap * (rows - 1)) // rows
         for i, q in enumerate(quotes):
             left = MARGIN + (i % cols) * (w + gap)
             top = BODY_TOP + (i // cols) * (h + gap)
@@ -408,7 +412,8 @@ class Deck:
                 q["sentiment"], RGBColor(0x9A, 0xA3, 0xB2))
             bar.line.fill.background()
             who = " · ".join(x for x in (q["role_segment"], q["kind"],
-                                         str(q["date"] or "")[:10]) if x)
+                                         q.get("journey_step"), str(q["date"] or "")[:10])
+                             if x)
             size = 18 if len(q["quote"]) < 140 else 14
             _text(s, f"\u201c{q['quote']}\u201d", left + Inches(0.2), top, w - Inches(0.2),
                   h - Inches(0.4), size=size, italic=True)

@@ -13,7 +13,7 @@ responses or revenue events:
     ``response_attributes`` (see :mod:`cxcore.attributes`).
 ``rollup_revenue``
     one row per customer × month × kind: events, sum of ``amount`` and of the net amount
-    (:data:`cxcore.scorecard.NET_AMOUNT`); ``rollup_revenue_customers`` holds each customer's
+    (:data:`NET_AMOUNT`); ``rollup_revenue_customers`` holds each customer's
     first and last revenue dates and event count.
 ``rollup_customer_months``
     customer state per month × segment × channel: customers active on the 1st of the month
@@ -40,15 +40,29 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+#: The net amount of a revenue event: downgrades and refunds count as negative.
+NET_AMOUNT = "iif(kind in ('downgrade', 'refund'), -abs(amount), amount)"
 
-from cxcore.scorecard import NET_AMOUNT, RAW_FINGERPRINT_SQL, RESPONSE_AGGREGATE
+RESPONSE_AGGREGATE = (
+    "count(*) as responses, sum(nps >= 9) as promoters, sum(nps between 7 and 8) as passives, "
+    "sum(nps <= 6) as detractors, count(csat) as csat_n, sum(csat >= 4) as csat_top2, "
+    "count(ces) as ces_n, sum(ces) as ces_sum, sum(ces * ces) as ces_sumsq, "
+    "sum(ces >= 5) as ces_easy, count(effectiveness) as eff_n, sum(effectiveness) as eff_sum, "
+    "count(ease) as ease_n, sum(ease) as ease_sum, count(emotion) as emo_n, "
+    "sum(emotion) as emo_sum")
 
-migrations = Migrations("cxcore.rollups")
+
+#: What the rollups of :mod:`cxcore.rollups` were computed from: row counts and the newest ids
+#: of the raw tables, stored with every refresh. Rows written around the write paths (a test,
+#: a script) change it, and the scorecard then reads the raw rows until the rollups are
+#: rebuilt, so its numbers are right either way.
+RAW_FINGERPRINT_SQL = ("select (select count(*) from responses), (select max(id) from responses), "
+                       "(select count(*) from revenue_events), "
+                       "(select max(id) from revenue_events), (select count(*) from customers)")
+
 
 RESPONSE_KEY = ("day", "segment", "channel", "step_id")
-#: The rollup's measures, in the names of :data:`cxcore.scorecard.RESPONSE_AGGREGATE` plus the
+#: The rollup's measures, in the names of :data:`RESPONSE_AGGREGATE` plus the
 #: ratings' sums of squares.
 RESPONSE_MEASURES = (*re.findall(r" as (\w+)", RESPONSE_AGGREGATE),
                      "eff_sumsq", "ease_sumsq", "emo_sumsq")
@@ -64,32 +78,6 @@ _REVENUE_SELECT = (f"customer_id, substr(date, 1, 7) as month, kind, count(*) as
                    f"sum(amount) as amount, sum({NET_AMOUNT}) as net")
 CUSTOMER_KEY = ("month", "segment", "channel")
 CUSTOMER_MEASURES = ("active_start", "joined", "churned", "ended")
-
-
-@migrations()
-def m001_rollup_tables(db: sqlite_utils.Database) -> None:
-    key = "day text, segment text, channel text, step_id integer"
-    db.execute(f"create table rollup_responses ({key}, "
-               + ", ".join(f"{c} {'real' if c.endswith(('sum', 'sumsq')) else 'integer'}"
-                           for c in RESPONSE_MEASURES) + ")")
-    db.execute("create index idx_rollup_responses on rollup_responses (day)")
-    db.execute(f"create table rollup_attributes ({key}, attribute_id integer not null, "
-               "n integer, total real, sumsq real)")
-    db.execute("create index idx_rollup_attributes on rollup_attributes (day, attribute_id)")
-    db.execute("create table rollup_revenue (customer_id text not null, month text, "
-               "kind text, n integer, amount real, net real)")
-    db.execute("create index idx_rollup_revenue_customer on rollup_revenue (customer_id)")
-    db.execute("create index idx_rollup_revenue_month on rollup_revenue "
-               "(month, customer_id, kind, n, amount, net)")
-    db.execute("create table rollup_revenue_customers (customer_id text primary key, "
-               "first_date text, last_date text, n integer)")
-    db.execute("create table rollup_customer_months (month text not null, segment text, "
-               "channel text, active_start integer, joined integer, churned integer, "
-               "ended integer)")
-    db.execute("create index idx_rollup_customer_months on rollup_customer_months (month)")
-    db.execute("create table rollup_state (key text primary key, value text)")
-    # Upgraded workspaces get their rollups from the rows they already hold.
-    rebuild(db.conn)
 
 
 # ---- recomputing keys from raw rows -------------------------------------------------------------

@@ -240,6 +240,6 @@ def build_slides(session: WorkspaceSession, model: dict[str, Any]) -> list[dict[
         items = "".join(
             f'<div class="cxs-quote {_e(q["sentiment"] or "")}"><q>{_e(q["quote"])}</q>'
             f'<div class="cxs-note">{_e(" · ".join(x for x in who if x))}</div></div>'
-            for q in quotes for who in [(q["role_segment"], q["kind"])])
+            for q in quotes for who in [(q["role_segment"], q["kind"], q.get("journey_step"))])
         add("quotes", "In their own words", f'<div class="cxs-quotes">{items}</div>')
     return out

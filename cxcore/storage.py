@@ -157,17 +157,24 @@ def connect(path: str | Path) -> Database:
     return Database(conn)
 
 
-def file_version(path: str | Path) -> tuple[int, int]:
+def file_version(path: str | Path) -> tuple[int, int, int]:
     """A cheap token that changes whenever the database file (or its WAL) is written.
 
     Used as part of cache keys so cached aggregates are recomputed after any write, by this
-    process or another one.
+    process or another one. An empty WAL counts as none: SQLite creates the WAL file when the
+    first connection opens and deletes it when the last one closes, so its mere existence (and
+    its modification time while empty) changes with every page visit that opens the file, not
+    with the data. A WAL holding frames is data; when it is deleted its frames have been copied
+    into the main file, whose modification time then changes.
     """
     path = Path(path)
     wal = path.with_name(path.name + "-wal")
     main = path.stat().st_mtime_ns if path.exists() else 0
-    wal_m = wal.stat().st_mtime_ns if wal.exists() else 0
-    return (main, wal_m)
+    try:
+        stat = wal.stat()
+    except OSError:
+        return (main, 0, 0)
+    return (main, stat.st_mtime_ns, stat.st_size) if stat.st_size else (main, 0, 0)
 
 
 def slugify(name: str) -> str:

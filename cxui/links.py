@@ -13,16 +13,29 @@ from streamlit.errors import StreamlitAPIException
 from cxui.shell import esc
 
 CUSTOMER_PAGE = "pages/customer.py"
+CUSTOMER_SLUG = "customer"
 
 
-def customer_url(customer_id: str | None) -> str | None:
-    """The customer page's address for ``customer_id`` (None for no id)."""
-    return None if customer_id in (None, "") else f"/customer?id={quote(str(customer_id))}"
+def customer_query(customer_id: str, workspace_id: int | None = None) -> dict[str, str]:
+    """The customer page's query parameters: the customer and the workspace (``?ws=``, as
+    :func:`cxui.shell.url_select` keeps it; default: the one open), so a link opened in a new
+    tab or sent to a colleague opens the same customer of the same workspace."""
+    ws = st.session_state.get("workspace_id") if workspace_id is None else workspace_id
+    return {"id": str(customer_id), **({"ws": str(ws)} if ws is not None else {})}
+
+
+def customer_url(customer_id: str | None, workspace_id: int | None = None) -> str | None:
+    """The customer page's address for ``customer_id`` (None for no id), with the workspace
+    (:func:`customer_query`)."""
+    if customer_id in (None, ""):
+        return None
+    query = urlencode(customer_query(customer_id, workspace_id), quote_via=quote)
+    return f"/{CUSTOMER_SLUG}?{query}"
 
 
 def customer_column(label: str = "Customer") -> Any:
     """Column config showing :func:`customer_url` values as the id, linked to its page."""
-    return st.column_config.LinkColumn(label, display_text=r"/customer\?id=(.*)",
+    return st.column_config.LinkColumn(label, display_text=rf"/{CUSTOMER_SLUG}\?id=([^&]*)",
                                        help="Open the customer's page")
 
 

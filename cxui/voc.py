@@ -1,7 +1,11 @@
-"""Voice-of-the-customer pieces other pages show: the follow-up tile of the scorecard."""
+"""Voice-of-the-customer pieces pages share: the follow-up tile of the scorecard, and dates in
+tables written the app's way."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
 from cxcore import followups
@@ -23,3 +27,19 @@ def follow_up_tile(session: WorkspaceSession, period: str) -> None:
                 f"{stats['overdue']:,} overdue.")
     links.page_link("pages/follow_ups.py", label="Open the follow-up inbox",
                     icon=":material/inbox:")
+
+
+#: Dates in tables as :func:`cxui.shell.day` writes them ("5 Jan 2026"), still sortable.
+DAY_FORMAT = "D MMM YYYY"
+
+
+def day_columns(frame: pd.DataFrame, *names: str) -> dict[str, Any]:
+    """Turn the ISO date texts of columns ``names`` of ``frame`` into dates (in place) and
+    return their column configs, so a table shows "5 Jan 2026" and sorts by date."""
+    config = {}
+    for name in names:
+        if name in frame:
+            frame[name] = pd.to_datetime(frame[name].astype("string").str[:10],
+                                         errors="coerce", format="%Y-%m-%d")
+            config[name] = st.column_config.DateColumn(name, format=DAY_FORMAT)
+    return config

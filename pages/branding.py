@@ -4,7 +4,7 @@ from html import escape
 
 import streamlit as st
 
-from cxcore import branding
+from cxcore import branding, privacy
 from cxui import shell
 
 session = shell.page_session()
@@ -32,6 +32,24 @@ st.html(f"""
   <div style="padding:6px 22px 12px;color:#5b6475;font-size:0.85rem">
     {escape(brand['footer']) or '<i>No footer line.</i>'}</div>
 </div>""")
+
+st.subheader("Names in the report and deck")
+names_on = privacy.show_names(session)
+if session.is_owner:
+    show = st.toggle("Show customers' and interviewees' names with their quotes",
+                     value=names_on, key="brand_show_names",
+                     help="Applies to the report (HTML and PDF), the slide deck, the "
+                          "presentation and the interview log's quote wall. E-mail addresses "
+                          "are never shown.")
+    if show != names_on:
+        shell.write_then_rerun(lambda: privacy.set_show_names(session, show),
+                               "Names shown with quotes" if show else "Names hidden")
+else:
+    st.caption(("Names are shown" if names_on else "Names are hidden")
+               + " with quotes in the report, the deck, the presentation and the quote wall; "
+               "the workspace's owners decide.")
+st.caption("Quotes are real survey comments and interview key quotes; e-mail addresses in them "
+           "are always hidden. Copy-setup does not carry this choice to another workspace.")
 
 if not session.can_edit:
     st.info("Editors and owners of this workspace can change its branding.")

@@ -8,15 +8,20 @@ import streamlit as st
 
 from cxcore import comment_charts as charts
 from cxcore import customer_view as cv
+from cxcore import locale_settings as loc
 from cxcore import privacy
 from cxcore.errors import NotFound
-from cxui import links, shell
+from cxui import links, shell, voc
 
 session = shell.page_session()
 
 st.title("Customer")
 asked = st.query_params.get("id")
-query = st.text_input("Find a customer by id or name", value=asked or "", key="cust_query")
+if asked and asked != st.session_state.get("_cust_seen_id"):
+    # A link to another customer (a table, "referred them") wins over what was typed before.
+    st.session_state["_cust_seen_id"] = asked
+    st.session_state["cust_query"] = asked
+query = st.text_input("Find a customer by id or name", key="cust_query")
 matches = cv.find_customers(session, query, limit=50)
 if not matches:
     st.info("No customer matches. Import customers on the Import data page." if not query
@@ -29,6 +34,7 @@ customer_id = st.selectbox("Customer", ids, index=index, key=f"cust_pick_{query}
                            format_func=lambda i: f"{i} · {names[i]}" if names[i] else i)
 if st.query_params.get("id") != customer_id:
     st.query_params["id"] = customer_id
+st.session_state["_cust_seen_id"] = customer_id
 try:
     view = cv.customer_timeline(session, customer_id)
 except NotFound as exc:
@@ -39,21 +45,28 @@ c = view["customer"]
 value = view["value"]
 st.subheader(f"{c['id']}" + (f" · {c['name']}" if c.get("name") else ""))
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Segment", c.get("segment") or "—")
-m2.metric("Channel", c.get("channel") or "—")
-m3.metric("Revenue so far", "—" if value["revenue_total"] is None
-          else f"{value['revenue_total']:,.2f}",
-          help=f"{value['revenue_events']} revenue events")
-m4.metric("Monthly revenue", "—" if value["monthly_revenue"] is None
-          else f"{value['monthly_revenue']:,.2f}")
-since = f"Customer since {shell.day(value['customer_since'])}" if value["customer_since"] else ""
-ended = f"; left {shell.day(value['ended'])}" if value["ended"] else ""
-referral = (f"; referred by {view['referred_by']['id']}" if view["referred_by"] else "")
-st.caption(shell.esc(since + ended + referral + f"; brought {len(view['referred'])} "
-                     "customer(s)."))
+shell.metric("Segment", c.get("segment") or "—", container=m1)
+shell.metric("Channel", c.get("channel") or "—", container=m2)
+shell.metric("Revenue so far", loc.format_money(value["revenue_total"], session, 2),
+             help=shell.plural(value["revenue_events"], "revenue event"), container=m3)
+shell.metric("Monthly revenue", loc.format_money(value["monthly_revenue"], session, 2),
+             container=m4)
+story = []
+if value["customer_since"]:
+    story.append(f"Customer since {shell.day(value['customer_since'])}")
+if value["ended"]:
+    story.append(f"left on {shell.day(value['ended'])}")
+if view["referred_by"]:
+    story.append(f"referred by {view['referred_by']['id']}")
+brought = len(view["referred"])
+story.append("has referred nobody yet" if not brought
+             else f"referred {shell.plural(brought, 'customer')}")
+sentence = "; ".join(story)
+st.caption(shell.esc(sentence[:1].upper() + sentence[1:] + "."))
 if view["referred_by"]:
     links.page_link("pages/customer.py", label=f"Open {view['referred_by']['id']} (referred them)",
-                 query_params={"id": view["referred_by"]["id"]}, icon=":material/person:")
+                    query_params=links.customer_query(view["referred_by"]["id"]),
+                    icon=":material/person:")
 
 if view["nps_over_time"]:
     groups = [p["group"] for p in view["nps_over_time"]]
@@ -62,29 +75,35 @@ if view["nps_over_time"]:
 
 tabs = st.tabs(["Timeline", "Answers", "Interviews", "Follow-ups", "Referrals"])
 with tabs[0]:
-    st.dataframe(pd.DataFrame([{"Date": e["date"], "What": e["kind"], "Detail": e["summary"]}
-                               for e in view["timeline"]]), hide_index=True, width="stretch",
-                 column_config={"Detail": st.column_config.TextColumn(width="large")})
+    table = pd.DataFrame([{"Date": e["date"], "What": e["kind"], "Detail": e["summary"]}
+                          for e in view["timeline"]])
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={**voc.day_columns(table, "Date"),
+                                "Detail": st.column_config.TextColumn(width="large")})
     for change in view["changes"]:
         if change["date"] is None:
             st.caption(shell.esc(f"Their {change['field']} is now {change['to']} (last answer: "
                                  f"{change['from']})."))
 with tabs[1]:
     if view["responses"]:
-        st.dataframe(pd.DataFrame([{
+        table = pd.DataFrame([{
             "Date": r["date"], "NPS": r["nps"], "Group": r["group"], "CSAT": r["csat"],
             "Effort": r["ces"], "Comment": r["comment"], "Themes": ", ".join(r["tags"]),
             "Segment": r["segment"], "Channel": r["channel"], "Step": r["journey_step"]}
-            for r in view["responses"]]), hide_index=True, width="stretch")
+            for r in view["responses"]])
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config=voc.day_columns(table, "Date"))
     else:
         st.info("No survey answers.")
     if view["revenue"]:
-        st.dataframe(pd.DataFrame([{"Date": e["date"], "Kind": e["kind"], "Amount": e["amount"]}
-                                   for e in view["revenue"]]), hide_index=True)
+        table = pd.DataFrame([{"Date": e["date"], "Kind": e["kind"],
+                               "Amount": loc.format_money(e["amount"], session, 2)}
+                              for e in view["revenue"]])
+        st.dataframe(table, hide_index=True, column_config=voc.day_columns(table, "Date"))
 with tabs[2]:
     for i in view["interviews"]:
         with st.container(border=True):
-            st.text(f"{i['kind'].capitalize()} interview on {i['date']}"
+            st.text(f"{i['kind'].capitalize()} interview on {shell.day(i['date'])}"
                     + (f" ({i['sentiment']})" if i["sentiment"] else ""))
             for label, field in (("Key quotes", "key_quotes"), ("Notes", "notes"),
                                  ("Pain points", "pain_points")):
@@ -96,19 +115,22 @@ with tabs[2]:
                 "an interview).")
 with tabs[3]:
     if view["follow_ups"]:
-        st.dataframe(pd.DataFrame([{
+        table = pd.DataFrame([{
             "Answer": f["date"], "NPS": f["nps"], "Status": f["status"], "Owner": f["owner"],
-            "Due": f["due_date"], "Note": f["note"]} for f in view["follow_ups"]]),
-            hide_index=True, width="stretch")
+            "Due": f["due_date"], "Note": f["note"]} for f in view["follow_ups"]])
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config=voc.day_columns(table, "Answer", "Due"))
         links.page_link("pages/follow_ups.py", label="Open the follow-up inbox",
-                     icon=":material/inbox:")
+                        icon=":material/inbox:")
     else:
         st.info("Nothing to follow up.")
 with tabs[4]:
     if view["referred"]:
-        st.dataframe(pd.DataFrame([{"Customer": links.customer_url(r["id"]),
-                                    "Since": r["start_date"]} for r in view["referred"]]),
-                     hide_index=True, column_config={"Customer": links.customer_column()})
+        table = pd.DataFrame([{"Customer": links.customer_url(r["id"]),
+                               "Since": r["start_date"]} for r in view["referred"]])
+        st.dataframe(table, hide_index=True,
+                     column_config={"Customer": links.customer_column(),
+                                    **voc.day_columns(table, "Since")})
     else:
         st.info("No referrals made.")
 

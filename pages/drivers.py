@@ -8,12 +8,11 @@ import streamlit as st
 from cxcore import driver_charts as charts
 from cxcore import drivers as dr
 from cxcore import export
-from cxcore import key_drivers as kd
 from cxcore import scorecard as sc
-from cxui import shell
+from cxcore.drivers import key as kd
+from cxui import cache, shell
 
 session = shell.page_session()
-KEY = shell.cache_key(session)
 # The chart's shapes, so the table does not rely on colour either.
 TEAM_WORDS = {"green": "● green", "yellow": "▲ yellow", "red": "■ red", None: "◆ not rated"}
 POSITION = {"below": "▼ below overall", "above": "▲ above overall", "in line": "in line",
@@ -22,42 +21,16 @@ REST = {"below": "▼ below the rest", "above": "▲ above the rest", "in line":
         None: "too few to tell"}
 
 
-# The session's connection is not hashable (leading underscore); KEY changes on every write.
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_analysis(_session, key, period: str) -> dict:
-    return dr.analyse(_session, period)
-
-
-@st.cache_data(show_spinner="Weighing the drivers…", max_entries=64)
-def cached_key_drivers(_session, key, outcome: str, period: str, segment: str | None,
-                       basis: str) -> dict:
-    return kd.key_drivers(_session, outcome, period, segment, basis=basis, groups=True)
-
-
-@st.cache_data(show_spinner="Comparing the groups…", max_entries=32)
-def cached_drivers_by_group(_session, key, outcome: str, by: str, period: str,
-                            segment: str | None) -> dict:
-    return kd.drivers_by_group(_session, outcome, by, period, segment)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_group_choices(_session, key) -> list[dict]:
-    return kd.group_choices(_session)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_choices(_session, key) -> tuple[list[dict], str, list[str]]:
-    return (kd.outcome_choices(_session), kd.default_outcome(_session),
-            kd.segment_names(_session))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_periods(_session, key, grain: str) -> list[str]:
-    return sc.available_periods(_session, grain)
-
-
 def signed(value) -> str:
     return "—" if value is None else f"{value:+.0f}"
+
+
+def quote_caption(quote: dict | None) -> None:
+    """A finding's real quote, small, under it (nothing when there is none)."""
+    if quote:
+        said = ", ".join(x for x in (quote["source"], quote.get("who"),
+                                     (quote.get("date") or "")[:10]) if x)
+        st.caption(f"“{shell.esc(quote['text'])}” — {shell.esc(said)}")
 
 
 def csv(frame: pd.DataFrame) -> bytes:
@@ -80,11 +53,13 @@ if grain == "all":
     top[1].selectbox("Period", ["all"], key="dr_period_all", disabled=True,
                      format_func=lambda _: "All data")
 else:
-    options = cached_periods(session, KEY, grain) or ["all"]
+    options = cache.read(sc.available_periods, session, grain) or ["all"]
     period = shell.url_select("Period", options, key=f"dr_period_{grain}", param="period",
                               container=top[1])
 
-choices, default, segment_list = cached_choices(session, KEY)
+choices = cache.read(kd.outcome_choices, session)
+default = cache.read(kd.default_outcome, session)
+segment_list = cache.read(kd.segment_names, session)
 labels = {c["value"]: c["label"] for c in choices}
 values = list(labels)
 pick = st.columns([2, 1, 1])
@@ -102,14 +77,16 @@ basis = {"Mean (0-100)": "mean", "Top box (%)": "top_box"}[pick[2].radio(
     help="Mean: the average answer rescaled so the bottom of the scale is 0 and the top 100. "
          "Top box: the share of answers at the top of the scale.")]
 
-analysis = cached_analysis(session, KEY, period)
+analysis = cache.read(dr.analyse, session, period)
 overall = analysis["overall"]
 words = sc.period_words(period)
-kda_result = cached_key_drivers(session, KEY, outcome, period, segment, basis)
+with st.spinner("Weighing the drivers…"):
+    kda_result = cache.read(kd.key_drivers, session, outcome, period, segment, basis=basis,
+                            groups=True)
 has_nps = overall["nps"] is not None
 if has_nps:
-    top[2].metric(f"Overall NPS · {words}", signed(overall["nps"]),
-                  help="Net Promoter Score: % promoters (9-10) − % detractors (0-6).")
+    shell.metric(f"Overall NPS · {words}", signed(overall["nps"]), container=top[2],
+                 help="Net Promoter Score: % promoters (9-10) − % detractors (0-6).")
     top[2].caption(f"±{overall['moe']:.0f} (95% margin of error), {overall['n']:,} answers")
     if overall["small_sample"]:
         st.warning(f"Only {overall['n']} NPS answers in {shell.esc(words)}: every number below "
@@ -125,12 +102,15 @@ if not has_nps and not kda_result["answered"]:
 st.header("What to act on first")
 with st.container(border=True):
     number = 0
-    for text in kda_result["findings"]:
+    quotes = kda_result.get("finding_quotes") or []
+    for i, text in enumerate(kda_result["findings"]):
         number += 1
         st.markdown(f"**{number}.** {shell.esc(text)}")
+        quote_caption(quotes[i] if i < len(quotes) else None)
     for finding in analysis["findings"]:
         number += 1
         st.markdown(f"**{number}.** {shell.esc(finding['text'])}")
+        quote_caption(finding.get("quote"))
     if not number:
         st.markdown("Nothing to act on yet: too few answers to tell.")
 st.caption("Findings about questions come from the key driver analysis below; those about "
@@ -158,12 +138,13 @@ if kda_result["enough"]:
         + (" The outcome is a yes/no label coded 1/0 (linear probability model, "
            "point-biserial correlations)." if kda_result["outcome"]["binary"] else ""))
     cols = st.columns(3)
-    cols[0].metric("Explained by these questions (R²)", f"{kda_result['r2']:.0%}",
-                   help="The share of the differences in the outcome between customers that "
-                        "the questions together account for.")
+    shell.metric("Explained by these questions (R²)", f"{kda_result['r2']:.0%}",
+                 container=cols[0],
+                 help="The share of the differences in the outcome between customers that "
+                      "the questions together account for.")
     cols[0].caption(f"95% interval {kda_result['r2_low']:.0%}-{kda_result['r2_high']:.0%}")
-    cols[1].metric("Questions weighed", len(kda_result["drivers"]))
-    cols[2].metric("Responses analysed", f"{kda_result['n']:,}")
+    shell.metric("Questions weighed", len(kda_result["drivers"]), container=cols[1])
+    shell.metric("Responses analysed", f"{kda_result['n']:,}", container=cols[2])
     st.altair_chart(charts.weights_chart(kda_result["drivers"], outcome_words),
                     width="stretch")
     st.caption("A bar is the question's share of what the questions explain; the shares add "
@@ -360,7 +341,7 @@ if has_nps:
                 icon=":material/download:", key=f"dr_{plural}_csv")
 group_tabs = tabs[2:] if has_nps else tabs
 with group_tabs[0]:
-    by_options = {c["value"]: c["label"] for c in cached_group_choices(session, KEY)
+    by_options = {c["value"]: c["label"] for c in cache.read(kd.group_choices, session)
                   if c["value"] not in (outcome, outcome.split("=")[0])}
     by = st.selectbox("Compare customers by", list(by_options), key="dr_group_by",
                       format_func=lambda v: by_options[v],
@@ -372,7 +353,9 @@ with group_tabs[0]:
         if by in ("segment", "channel"):
             groups = kda_result.get(f"by_{by}") or []
         else:
-            groups = cached_drivers_by_group(session, KEY, outcome, by, period, segment)["groups"]
+            with st.spinner("Comparing the groups…"):
+                groups = cache.read(kd.drivers_by_group, session, outcome, by, period,
+                                    segment)["groups"]
         by_words = by_options[by].lower()
         if not groups:
             st.info(f"Too few to tell: every complete answer has the same {by_words}.")

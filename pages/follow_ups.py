@@ -32,14 +32,14 @@ except CXError as exc:
     st.stop()
 stats = cache.read(fu.follow_up_stats, session, period)
 m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric("Flagged", f"{stats['flagged']:,}")
-m2.metric("Follow-up rate", "—" if stats["rate_pct"] is None else f"{stats['rate_pct']:.0f} %",
-          help="Share of flagged answers contacted or resolved.")
-m3.metric("Median days to close", "—" if stats["median_days_to_close"] is None
-          else f"{stats['median_days_to_close']:g}",
-          help="From the day of the answer to the day it was marked resolved.")
-m4.metric("Open now", f"{stats['open']:,}")
-m5.metric("Overdue", f"{stats['overdue']:,}")
+shell.metric("Flagged", f"{stats['flagged']:,}", container=m1)
+shell.metric("Follow-up rate", "—" if stats["rate_pct"] is None else f"{stats['rate_pct']:.0f} %",
+             help="Share of flagged answers contacted or resolved.", container=m2)
+shell.metric("Median days to close", "—" if stats["median_days_to_close"] is None
+             else f"{stats['median_days_to_close']:g}",
+             help="From the day of the answer to the day it was marked resolved.", container=m3)
+shell.metric("Open now", f"{stats['open']:,}", container=m4)
+shell.metric("Overdue", f"{stats['overdue']:,}", container=m5)
 if stats["flagged"] and stats["flagged"] < 30:
     st.caption(f"Only {stats['flagged']} answers flagged: too few to read much into the rate.")
 
@@ -83,7 +83,8 @@ with st.container(border=True):
         st.text(item["comment"])
     if item["customer_id"]:
         links.page_link("pages/customer.py", label=f"Open customer {item['customer_id']}",
-                     icon=":material/person:", query_params={"id": item["customer_id"]})
+                        icon=":material/person:",
+                        query_params=links.customer_query(item["customer_id"]))
     if item["by_default"]:
         st.caption("Flagged by default (a detractor): nobody has taken it yet.")
     else:

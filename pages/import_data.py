@@ -254,8 +254,8 @@ if source is not None and kind is not None:
                                     "Problem": st.column_config.TextColumn(width="medium")})
 
         good, bad = st.columns(2)
-        good.metric("Rows ready to import", f"{preview.valid_rows:,}")
-        bad.metric("Rows with problems", f"{preview.bad_rows:,}")
+        shell.metric("Rows ready to import", f"{preview.valid_rows:,}", container=good)
+        shell.metric("Rows with problems", f"{preview.bad_rows:,}", container=bad)
         if preview.row_problems:
             st.markdown("**Validation report**: these rows will not be imported.")
             st.dataframe(preview.problems_frame(), hide_index=True,

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from cxcore import comments
+from cxcore import comments, privacy
 from cxcore import interview_charts as charts
 from cxcore import interviews as iv
 from cxcore.errors import ValidationError
@@ -28,8 +28,8 @@ st.caption("What customers and frontline employees told you, in their own words.
 
 counts = iv.counts_by_kind(session)
 col_c, col_e, _ = st.columns([1, 1, 2])
-col_c.metric("Customer interviews", counts["customer"])
-col_e.metric("Employee interviews", counts["employee"])
+shell.metric("Customer interviews", counts["customer"], container=col_c)
+shell.metric("Employee interviews", counts["employee"], container=col_e)
 
 
 
@@ -266,8 +266,8 @@ with tabs["Quote wall"]:
     with_comments = w3.toggle("Survey comments too", value=True, key="iv_wall_comments")
     quotes = real_quotes(session, theme=None if wall_tag == ALL else wall_tag,
                          journey_step_id=None if wall_step == ALL else wall_step, limit=150,
-                         hide_names=False, sources=("interview", "comment") if with_comments
-                         else ("interview",))
+                         hide_names=not privacy.show_names(session),
+                         sources=("interview", "comment") if with_comments else ("interview",))
     if not quotes:
         st.info("No quotes yet for this choice.")
     columns = st.columns(3)
@@ -281,7 +281,9 @@ with tabs["Quote wall"]:
     if len(quotes) >= 150:
         st.caption("Showing 150 quotes; pick a theme or a step to narrow them down.")
     st.caption("Real words only: interview key quotes and survey comments as stored, newest "
-               "first, e-mail addresses hidden.")
+               "first, e-mail addresses hidden"
+               + ("." if privacy.show_names(session) else "; names hidden (an owner can show "
+                  "them on the Branding page)."))
 
 # ---- guides -------------------------------------------------------------------------------------
 with tabs["Interview guides"]:

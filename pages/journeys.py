@@ -11,9 +11,9 @@ import streamlit as st
 from cxcore import interviews as iv
 from cxcore import journey_charts as jc
 from cxcore import journeys as jr
-from cxcore import key_drivers as kd
 from cxcore import workspace as wsmod
 from cxcore.accounts import role_at_least
+from cxcore.drivers import key as kd
 from cxui import cache, report_buttons, shell
 
 session = shell.page_session()
@@ -191,10 +191,9 @@ tab_map, tab_rate, tab_edit, tab_hist, tab_about = st.tabs(
 with tab_map:
     summary = jr.journey_summary(session, journey_id)
     m = st.columns([1, 1, 1, 1, 3])
-    m[0].metric("Green", summary["green"])
-    m[1].metric("Yellow", summary["yellow"])
-    m[2].metric("Red", summary["red"])
-    m[3].metric("Not rated", summary["unrated"])
+    for col, (label, field) in zip(m, (("Green", "green"), ("Yellow", "yellow"),
+                                        ("Red", "red"), ("Not rated", "unrated")), strict=False):
+        shell.metric(label, summary[field], container=col)
     with m[4]:
         st.markdown("**Reddest step**")
         if summary["reddest_step"]:

@@ -52,7 +52,7 @@ else:
                                           ("Actions closed", a["closed"]),
                                           ("Overdue now", a["overdue"]),
                                           ("New interviews", iv["count"])), strict=True):
-            col.metric(label, f"{n:,}", border=True)
+            shell.metric(label, f"{n:,}", border=True, container=col)
         for line in summary["lines"]:
             st.markdown(f"- {shell.esc(line)}")
         for j in summary["journeys"]:

@@ -10,70 +10,13 @@ from cxcore import export, money
 from cxcore import locale_settings as loc
 from cxcore import scorecard as sc
 from cxcore import scorecard_charts as charts
-from cxui import report_buttons, shell
+from cxui import cache, report_buttons, shell
 
 session = shell.page_session()
-KEY = shell.cache_key(session)
 STATUS_TEXT = {"green": ":green[● on target]", "yellow": ":orange[▲ near target]",
                "red": ":red[▼ off target]", None: ":gray[no data]"}
 SPARK_FIELD = {"nps": "nps", "csat_pct": "csat_pct", "ces_mean": "ces_mean",
                "churn_rate_pct": "churn_rate_pct", "revenue_per_customer": "revenue"}
-
-
-# The session's connection is not hashable (leading underscore); KEY changes on every write.
-@st.cache_data(show_spinner=False, max_entries=128)
-def cached_card(_session, key, period: str, segment, channel) -> dict:
-    return sc.scorecard(_session, period, segment=segment, channel=channel)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_trend(_session, key, period: str, segment, channel) -> list[dict]:
-    return sc.monthly_trend(_session, period, segment=segment, channel=channel)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_breakdown(_session, key, by: str, period: str) -> list[dict]:
-    return sc.breakdown(_session, by, period)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_value(_session, key, period: str) -> list[dict]:
-    return sc.value_by_nps_group(_session, period)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_risk(_session, key, period: str) -> dict:
-    return money.revenue_at_risk(_session, period)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_referral(_session, key, period: str) -> dict:
-    return money.referral_value(_session, period)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_case(_session, key, period: str, convert: float, to: str, cost: float) -> dict:
-    return money.business_case(_session, convert_pct=convert, cost=cost, to=to, period=period)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_cohorts(_session, key) -> list[dict]:
-    return sc.cohort_retention(_session)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_periods(_session, key, grain: str) -> list[str]:
-    return sc.available_periods(_session, grain)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_default_period(_session, key, grain: str) -> str:
-    return sc.default_period(_session, grain)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_snapshot(_session, key) -> dict | None:
-    return sc.customer_snapshot(_session)
 
 
 st.title("Scorecard")
@@ -82,7 +25,7 @@ st.caption(f"{session.info.name}: customer scores next to the money, with the no
 # ---- period pickers ----
 grains = {"Quarter": "quarter", "Month": "month", "Year": "year", "All data": "all"}
 top = st.columns(5)
-SNAPSHOT = cached_snapshot(session, KEY)
+SNAPSHOT = cache.read(sc.customer_snapshot, session)
 # A snapshot customer file observes churn in one month only: open on that month.
 grain_label = shell.url_select("Period type", list(grains), key="sc_grain", param="grain",
                                container=top[0], to_text=grains.get,
@@ -93,11 +36,11 @@ if grain == "all":
     top[1].selectbox("Period", ["all"], key="sc_period_all", disabled=True,
                      format_func=lambda _: "All data")
 else:
-    options = cached_periods(session, KEY, grain)
+    options = cache.read(sc.available_periods, session, grain)
     if not options:
         options = ["all"]
     # The newest period the data observes completely (sc.default_period says why).
-    default = cached_default_period(session, KEY, grain)
+    default = cache.read(sc.default_period, session, grain)
     period = shell.url_select("Period", options,
                               index=options.index(default) if default in options else 0,
                               key=f"sc_period_{grain}", param="period", container=top[1])
@@ -108,9 +51,9 @@ compare_to = top[2].selectbox("Compare with", compare_options,
                               index=1 if previous else 0, key=f"sc_compare_{period}",
                               format_func=lambda o: "Nothing" if o == "(none)" else o)
 # The period's breakdowns (needed below anyway) supply the filter choices.
-segments = [r["segment"] for r in cached_breakdown(session, KEY, "segment", period)
+segments = [r["segment"] for r in cache.read(sc.breakdown, session, "segment", period)
             if r["segment"] != sc.NOT_SET]
-channels = [r["channel"] for r in cached_breakdown(session, KEY, "channel", period)
+channels = [r["channel"] for r in cache.read(sc.breakdown, session, "channel", period)
             if r["channel"] != sc.NOT_SET]
 segment = shell.url_select("Segment", ["(all)", *segments], key="sc_segment", param="segment",
                            container=top[3],
@@ -120,19 +63,20 @@ channel = top[4].selectbox("Channel", ["(all)", *channels], key="sc_channel",
 segment = None if segment == "(all)" else segment
 channel = None if channel == "(all)" else channel
 
-card = cached_card(session, KEY, period, segment, channel)
+card = cache.read(sc.scorecard, session, period, segment=segment,
+                  channel=channel)
 if not card["responses"] and not card["customers"] and card["enps"] is None:
     st.info("There is nothing to score yet for this selection. Import survey responses and your "
             "customer list on the **Import data** page (editors), then come back here.")
     st.stop()
 
-before = (cached_card(session, KEY, compare_to, segment, channel)
+before = (cache.read(sc.scorecard, session, compare_to, segment=segment, channel=channel)
           if compare_to != "(none)" else None)
 MIN_N = sc.small_sample_threshold(session)
 WHERE = loc.workspace_locale(session)
 changes = sc.compare(card, before, min_n=MIN_N)
 targets = sc.targets(session)
-trend = cached_trend(session, KEY, "all", segment, channel)
+trend = cache.read(sc.monthly_trend, session, "all", segment=segment, channel=channel)
 
 compare_words = sc.period_words(compare_to) if before is not None else None
 for level, text in sc.caveats(card, period, before, compare_words, note_no_comparison=False,
@@ -223,7 +167,7 @@ st.caption(" ".join(notes))  # our own sentences: no user text in them
 
 # ---- the link: value by NPS group ----
 st.header("What a promoter is worth")
-value_rows = cached_value(session, KEY, period)
+value_rows = cache.read(sc.value_by_nps_group, session, period)
 if value_rows:
     c1, c2 = st.columns(2)
     if any(r["revenue_per_customer"] is not None for r in value_rows):
@@ -259,8 +203,8 @@ def bullet_lines(lines: list[str]) -> None:
     st.markdown("\n".join(f"- {shell.esc(line)}" for line in lines))
 
 
-risk = cached_risk(session, KEY, period)
-referral = cached_referral(session, KEY, period)
+risk = cache.read(money.revenue_at_risk, session, period)
+referral = cache.read(money.referral_value, session, period)
 m1, m2 = st.columns(2)
 with m1:
     st.subheader("Revenue at risk")
@@ -281,7 +225,8 @@ to_group = b2.selectbox("They become", ["promoter", "passive"], key="bc_to",
                         format_func=lambda g: g.capitalize() + "s")
 cost = b3.number_input(f"Programme cost ({WHERE.currency})", 0.0, 1e12, 5000.0, step=500.0,
                        key="bc_cost")
-case = cached_case(session, KEY, period, float(convert), to_group, float(cost))
+case = cache.read(money.business_case, session, convert_pct=float(convert), cost=float(cost),
+                  to=to_group, period=period)
 case_text = money.case_lines(case, WHERE)
 if not case["missing"]:
     st.markdown(shell.esc(case_text[0].rstrip(":") + "."))  # the question being answered
@@ -293,15 +238,16 @@ else:
               "extra_margin": "Extra gross margin a year"}
     k1, k2, k3 = st.columns(3)
     fig = case["figures"]
-    k1.metric("Extra gross margin a year", loc.format_money(fig["extra_margin"].value, WHERE),
-              help="Extra revenue a year × the gross margin (Scorecard settings).")
-    k2.metric("Return in the first year",
-              "—" if fig["roi"].value is None else loc.format_pct(100 * fig["roi"].value, 0,
-                                                                   WHERE),
-              help="(extra margin − cost) / cost.")
-    k3.metric("Payback", "never" if fig["payback_months"].value is None else
-              f"{loc.format_number(fig['payback_months'].value, 1, WHERE)} months",
-              help="Programme cost / extra margin a month.")
+    shell.metric("Extra gross margin a year",
+                 loc.format_money(fig["extra_margin"].value, WHERE), container=k1,
+                 help="Extra revenue a year × the gross margin (Scorecard settings).")
+    shell.metric("Return in the first year",
+                 "—" if fig["roi"].value is None else loc.format_pct(100 * fig["roi"].value, 0,
+                                                                      WHERE),
+                 container=k2, help="(extra margin − cost) / cost.")
+    shell.metric("Payback", "never" if fig["payback_months"].value is None else
+                 f"{loc.format_number(fig['payback_months'].value, 1, WHERE)} months",
+                 container=k3, help="Programme cost / extra margin a month.")
     st.table(pd.DataFrame([{
         "Figure": label, "Estimate": loc.format_money(fig[key].value, WHERE),
         "95 % CI": (f"{loc.format_money(fig[key].low, WHERE)} to "
@@ -337,7 +283,7 @@ with tab_revenue:
     st.altair_chart(charts.metric_trend_chart(trend, "revenue", "Net revenue",
                                               charts.COLORS["revenue"]), width="stretch")
 with tab_cohorts:
-    cohorts = cached_cohorts(session, KEY)
+    cohorts = cache.read(sc.cohort_retention, session)
     if cohorts:
         st.altair_chart(charts.cohort_chart(cohorts), width="stretch")
     else:
@@ -349,7 +295,7 @@ with tab_cohorts:
 st.header("Breakdowns")
 for by, tab in zip(("segment", "channel"), st.tabs(["By segment", "By channel"]), strict=True):
     with tab:
-        rows = cached_breakdown(session, KEY, by, period)
+        rows = cache.read(sc.breakdown, session, by, period)
         if not rows:
             st.info(f"No {by} recorded.")
             continue

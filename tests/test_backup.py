@@ -88,7 +88,7 @@ def test_restore_round_trip_gives_equal_tables(accounts, workspace, owner_sessio
 def test_restore_migrates_an_older_file(accounts, workspace, tmp_path):
     old = tmp_path / "old.db"
     db = storage.connect(old)
-    from cxcore import workspace_core
+    from cxcore.schema import workspace as workspace_core
 
     workspace_core.migrations.apply(db)  # only the first migration set: an old schema
     db["settings"].insert({"key": "name", "value": "Old one"})

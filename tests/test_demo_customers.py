@@ -83,7 +83,7 @@ def test_demo_tells_the_drivers_story(owner_session):
     assert ratings["csat"] == min(ratings.values())
     channels = {g["group"]: g for g in analysis["channels"]}
     assert channels["phone"]["nps"] == min(g["nps"] for g in channels.values())
-    assert all(g["vs_overall"] == "in line" for g in channels.values())
+    assert all(g["vs_rest"] == "in line" for g in channels.values())
     # Step comments fit their step: nobody thanks the drivers for the wait.
     wait_id = steps["Wait for the delivery"]["step_id"]
     wait_comments = {r[0] for r in db.execute(

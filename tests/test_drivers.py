@@ -205,7 +205,7 @@ def test_groups_sorted_and_flagged(viewer_session, mapped):
     # web: 65 promoters and 25 detractors of 90 = +44.4.
     assert [(c["group"], c["n"]) for c in channels] == [("web", 90), ("phone", 40)]
     assert [c["nps"] for c in channels] == pytest.approx([100 * 40 / 90, -100.0])
-    assert [c["vs_overall"] for c in channels] == ["above", "below"]
+    assert all("vs_overall" not in c for c in channels)  # groups are compared with the rest
     # Each channel against the rest of the customers: web's rest is phone and vice versa.
     assert [(c["rest_n"], c["rest_nps"]) for c in channels] == [(40, -100.0),
                                                                 (90, pytest.approx(44.444, 1e-3))]
@@ -256,3 +256,45 @@ def test_empty_workspace(viewer_session):
     assert result["overall"]["nps"] is None and result["findings"] == []
     assert result["steps"] == [] and result["channels"] == [] and result["segments"] == []
     assert all(r["r"] is None for r in result["ratings"])
+
+
+# ---- real quotes on the findings ----------------------------------------------------------------
+
+def _comment(db, response_id: int, text: str) -> None:
+    with db.atomic():
+        db.execute("update responses set comment = ? where id = ?", [text, response_id])
+
+
+def test_findings_carry_a_real_quote_of_their_step(editor_session, mapped):
+    db = editor_session.db
+    order_ids = [r[0] for r in db.execute(
+        "select id from responses where journey_step_id = ? order by id", [mapped["order"]])]
+    _comment(db, order_ids[0], "The order form lost my address twice.")
+    _comment(db, order_ids[1], "short")  # under 15 characters: never quoted
+    findings = dr.summary(editor_session)
+    assert [f["kind"] for f in findings] == ["step", "channel", "step"]
+    order, phone, wait = findings
+    assert order["quote"]["text"] == "The order form lost my address twice."
+    assert order["quote"]["source"] == "survey comment" and order["quote"]["ref"] == order_ids[0]
+    assert phone["quote"] is None  # a channel names no step or theme
+    assert wait["quote"] is None  # nothing was said about the wait
+    assert dr.analyse(editor_session)["findings"] == findings
+
+
+def test_a_rating_finding_is_quoted_by_its_theme(editor_session):
+    from cxcore import comments
+    from cxcore.drivers import quoting
+
+    assert quoting.theme_for(["ces", "Effort (7 = very easy)"], ["delivery", "effort"]) == \
+        "effort"
+    assert quoting.theme_for(["late_delivery"], ["late delivery"]) == "late delivery"
+    assert quoting.theme_for(["Délai de livraison"], ["delai"]) == "delai"
+    assert quoting.theme_for(["Speedy"], ["speed"]) is None  # whole words only
+    _responses(editor_session.db, [{"nps": 2, "ces": 1, "comment": "Three calls to change "
+                                    "one delivery date."}, {"nps": 9, "ces": 7}])
+    rid = editor_session.db.execute("select min(id) from responses").fetchone()[0]
+    assert quoting.quote_for(editor_session, words=["ces", "Effort"]) is None  # no theme yet
+    comments.tag_comments(editor_session, [rid], "effort")
+    quote = quoting.quote_for(editor_session, words=["ces", "Effort (7 = very easy)"])
+    assert quote["text"] == "Three calls to change one delivery date." and quote["ref"] == rid
+    assert quoting.quote_for(editor_session, words=["csat", "Satisfaction"]) is None

@@ -1,4 +1,4 @@
-"""Key driver mathematics (cxcore.kda): hand-computed relative weights and Shapley values, two
+"""Key driver mathematics (drivers.kda): hand-computed relative weights and Shapley values, two
 independent routes to the weights, and invariants with hypothesis."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxcore import kda
+from cxcore.drivers import kda
 
 
 def _corr(rxx: list[list[float]], rxy: list[float]) -> np.ndarray:

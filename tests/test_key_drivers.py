@@ -1,4 +1,4 @@
-"""Key driver analysis over a workspace (cxcore.key_drivers): synthetic surveys built through
+"""Key driver analysis over a workspace (cxcore.drivers.key): synthetic surveys built through
 cxcore.attributes, checked against an independent pandas/SVD computation."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxcore import attributes, cli, kda
+from cxcore import attributes, cli
 from cxcore import journeys as jr
-from cxcore import key_drivers as kd
+from cxcore.drivers import kda
+from cxcore.drivers import key as kd
 from cxcore.errors import ValidationError
 
 QUESTIONS = ("speed", "staff", "price", "app")
@@ -382,3 +383,40 @@ def test_drivers_by_a_single_choice_question(survey):
         "the outcome is an answer of this question")
     with pytest.raises(ValidationError, match="Cannot group customers by 'colour'"):
         kd.drivers_by_group(session, "nps", "colour")
+
+
+def test_finding_quotes_come_from_the_step_or_theme_of_the_question(editor_session):
+    from cxcore import comments
+
+    s = editor_session
+    jid = jr.create_journey(s, "Delivery")
+    step = jr.add_step(s, jid, "Wait")
+    with s.db.atomic():
+        s.db["responses"].insert_all([
+            {"date": "2026-01-10", "nps": 2, "journey_step_id": step,
+             "comment": "Nobody told me when the van would come."},
+            {"date": "2026-01-11", "nps": 3, "comment": "The price went up without warning."}])
+    price_id = s.db.execute("select id from responses where comment like 'The price%'"
+                            ).fetchone()[0]
+    comments.tag_comments(s, [price_id], "price")
+    rows = [
+        {"attribute": "speed", "label": "Speed rating", "step_id": step, "weight_pct": 50.0,
+         "low_pct": 40.0, "high_pct": 60.0, "performance": 55.0, "quadrant": "fix first",
+         "rank_stability": 0.95},
+        {"attribute": "price", "label": "Price rating", "step_id": None, "weight_pct": 30.0,
+         "low_pct": 20.0, "high_pct": 40.0, "performance": 80.0, "quadrant": "keep up",
+         "rank_stability": 0.6},
+        {"attribute": "app", "label": "App rating", "step_id": None, "weight_pct": 20.0,
+         "low_pct": 10.0, "high_pct": 30.0, "performance": 60.0, "quadrant": "watch",
+         "rank_stability": 0.6}]
+    result = {"enough": True, "drivers": rows, "basis": "mean", "r2": 0.05,
+              "lines": {"weight_pct": 100 / 3, "performance": 65.0},
+              "outcome": {"label": "Likelihood to recommend"}, "collinearity": None}
+    texts, quotes = kd.findings(result), kd.finding_quotes(s, result)
+    assert len(quotes) == len(texts) == 3  # fix first, keep up, low R²
+    assert texts[0].startswith("Fix first: 'Speed rating'")
+    assert quotes[0]["text"] == "Nobody told me when the van would come."
+    assert texts[1].startswith("Keep up: 'Price rating'")
+    assert quotes[1]["text"] == "The price went up without warning."
+    assert quotes[2] is None  # about the analysis, not one question
+    assert kd.finding_quotes(s, {"enough": False}) == []

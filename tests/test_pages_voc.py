@@ -9,6 +9,8 @@ from cxcore import comments as cm
 from cxcore import followups as fu
 from cxcore import interviews as iv
 
+from .conftest import plain
+
 
 def seed(session) -> dict:
     db = session.db
@@ -33,11 +35,18 @@ def seed(session) -> dict:
 def texts(at) -> str:
     parts = [t.value for t in at.text] + [c.value for c in at.caption] + [
         m.value for m in at.markdown]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(plain(str(p)) for p in parts)
 
 
 def button(at, label):
     return next(b for b in at.button if b.label.startswith(label))
+
+
+def link_column(at, name: str = "Customer") -> dict:
+    """The column config a table's ``name`` column was drawn with."""
+    import json
+
+    return json.loads(at.dataframe[0].proto.columns)[name]
 
 
 def test_comments_search_and_tag_all(app_page, editor_session):
@@ -51,7 +60,10 @@ def test_comments_search_and_tag_all(app_page, editor_session):
     frame = at.dataframe[0].value
     assert list(frame["Comment"]) == ["Une seule caisse ouverte",
                                       "Le délai d'attente aux caisses est trop long"]
-    assert [None if pd.isna(x) else x for x in frame["Customer"]] == [None, "/customer?id=c1"]
+    ws = editor_session.info.id
+    assert [None if pd.isna(x) else x for x in frame["Customer"]] == [
+        None, f"/customer?id=c1&ws={ws}"]
+    assert link_column(at)["type_config"]["type"] == "link"  # a link to the customer's page
     at.text_input(key="cm_new_tag").set_value("Checkout").run()
     button(at, "Tag all 2").click().run()
     assert not at.exception
@@ -118,7 +130,12 @@ def test_customer_page_shows_the_story(app_page, editor_session):
     at.run()
     assert not at.exception
     assert at.subheader[0].value == "c1 · Zoé Martin"
-    assert [m.value for m in at.metric][:3] == ["retail", "—", "80.00"]
+    assert [m.value for m in at.metric][:3] == ["retail", "—", "$80.00"]
+    # dates the app's way, plurals in words
+    assert "Customer since 1 Jan 2025; has referred nobody yet." in texts(at)
+    assert link_column(at, "Date")["type_config"]["type"] == "date"
+    assert link_column(at, "Date")["type_config"]["format"] == "D MMM YYYY"
+    assert "Customer interview on 1 Mar 2026" in texts(at)
     timeline = at.dataframe[0].value
     assert list(timeline["What"])[:2] == ["survey answer", "interview"]
     assert "detractor → promoter" in texts(at)
@@ -129,8 +146,16 @@ def test_customer_page_shows_the_story(app_page, editor_session):
 def test_owner_erases_a_customer(app_page, owner_session):
     seed(owner_session)
     at = app_page("pages/customer.py", user="owner", run=False)
+    at.query_params["id"] = "c2"
+    at.run()
+    assert "Customer since 1 Feb 2025; has referred nobody yet." in texts(at)
+    with owner_session.db.atomic():
+        owner_session.db["customers"].update("c2", {"referred_by": "c1"})
     at.query_params["id"] = "c1"
     at.run()
+    assert "Customer since 1 Jan 2025; referred 1 customer." in texts(at)
+    referrals = next(d for d in at.dataframe if "Since" in d.value)
+    assert list(referrals.value["Customer"]) == [f"/customer?id=c2&ws={owner_session.info.id}"]
     erase = next(b for b in at.button if b.label == "Erase this customer")
     assert erase.disabled
     at.text_input(key="cust_confirm_c1").set_value("c1").run()
@@ -146,7 +171,9 @@ def test_interview_log_links_to_the_customer(app_page, editor_session):
                                           "interviewee": "Zoé", "customer_id": "c1"})
     at = app_page("pages/interviews.py", user="editor")
     assert not at.exception
-    assert list(at.dataframe[0].value["Customer"]) == ["/customer?id=c1"]
+    ws = editor_session.info.id
+    assert list(at.dataframe[0].value["Customer"]) == [f"/customer?id=c1&ws={ws}"]
+    assert link_column(at)["type_config"]["type"] == "link"
 
 
 def test_scorecard_shows_the_follow_up_tile(app_page, editor_session):
@@ -159,3 +186,14 @@ def test_scorecard_shows_the_follow_up_tile(app_page, editor_session):
     assert "Closing the loop" in [h.value for h in at.subheader]
     text = " ".join(m.value for m in at.markdown)
     assert "Follow-up rate **50 %** (1 of 2 flagged answers contacted or resolved)" in text
+
+
+def test_customer_chart_writes_every_date_one_way():
+    from cxcore import comment_charts
+
+    spec = comment_charts.customer_nps_chart([
+        {"date": "2025-03-01", "nps": 9, "group": "promoter"},
+        {"date": "2025-03-08", "nps": 3, "group": "detractor"}]).to_dict()
+    line, points = spec["layer"]
+    assert line["encoding"]["x"]["axis"]["format"] == "%-d %b %Y"  # "1 Mar 2025", "8 Mar 2025"
+    assert points["encoding"]["tooltip"][0]["format"] == "%-d %b %Y"

@@ -6,6 +6,7 @@ import pytest
 
 from cxcore import scorecard as sc
 from cxcore.cli import main
+from cxcore.period import Period
 
 
 def test_a_period_value_passes_through_parse_period():
@@ -22,14 +23,17 @@ def test_caveats_say_the_same_for_text_and_value(text):
 
 
 def counting(monkeypatch):
+    """Every parse of a period's text, wherever it is called from (they all go through
+    :meth:`cxcore.period.Period.parse`)."""
     calls = []
-    real = sc.parse_period
+    real = Period.parse.__func__
 
-    def parse(text):
-        calls.append(text)
-        return real(text)
+    def parse(cls, text):
+        if not isinstance(text, Period):
+            calls.append(text)
+        return real(cls, text)
 
-    monkeypatch.setattr(sc, "parse_period", parse)
+    monkeypatch.setattr(Period, "parse", classmethod(parse))
     return calls
 
 
@@ -39,3 +43,21 @@ def test_the_scorecard_command_parses_the_period_once(accounts, workspace, monke
     assert main(["scorecard", "--workspace", "Acme", "--period", "2026-Q1", "--json"]) == 0
     # the input once; "2025-Q4" is the comparison window previous_period() builds
     assert calls.count("2026-Q1") == 1
+
+
+def test_the_report_parses_the_period_once(owner_session, monkeypatch):
+    from cxcore import report_model
+
+    calls = counting(monkeypatch)
+    report_model.render(owner_session, "html", period="2026-Q1")
+    assert calls.count("2026-Q1") == 1
+
+
+def test_a_period_knows_the_one_before():
+    assert Period.parse("2026-Q1").previous() == Period.parse("2025-Q4")
+    assert Period.parse("2026").previous().label == "2025"
+    assert Period.parse("2026-03").previous().label == "2026-02"
+    assert Period.parse("2026-01-11..2026-01-20").previous().label == "2026-01-01..2026-01-10"
+    assert Period.parse("all").previous() is None
+    assert sc.previous_period(Period.parse("2026-Q1")).label == "2025-Q4"
+    assert sc.Period is Period and sc.parse_period("2026-Q1") == Period.parse("2026-Q1")

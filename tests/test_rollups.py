@@ -20,6 +20,7 @@ from cxcore import scorecard as sc
 from cxcore import workspace as wsmod
 from cxcore.cli import main as cli_main
 from cxcore.demo import customers as demo
+from cxcore.drivers import basic as drivers_basic
 from cxcore.errors import ValidationError
 
 TODAY = dt.date(2026, 11, 20)
@@ -52,7 +53,7 @@ def _raw(monkeypatch, fn, *args, **kwargs):
     """``fn`` computed from the raw rows (the rollups switched off)."""
     with monkeypatch.context() as m:
         m.setattr(sc, "rollups_fresh", lambda db: False)
-        m.setattr(drivers, "rollups_fresh", lambda db: False)
+        m.setattr(drivers_basic, "rollups_fresh", lambda db: False)
         return fn(*args, **kwargs)
 
 

@@ -1,7 +1,7 @@
 """Peer: the scorecard's headline numbers from the app's CSV export, with DuckDB.
 
 ``python bench/peers/duckdb_scorecard.py EXPORT_DIR PERIOD`` (PERIOD ``all`` or ``2026-Q1``)
-prints JSON: the same aggregates as ``cxcore/scorecard.py`` (responses, customers, the revenue
+prints JSON: the same aggregates as ``cxcore/scorecard/`` (responses, customers, the revenue
 cohort behind GRR/NRR), written in DuckDB's SQL over ``read_csv``.
 """
 

@@ -2,7 +2,7 @@
 
 ``python bench/peers/pandas_scorecard.py EXPORT_DIR PERIOD`` (PERIOD ``all`` or ``2026-Q1``)
 prints JSON. It is the script an analyst would write instead of using the app: read the four
-CSV files, then the same aggregates the scorecard computes (see ``cxcore/scorecard.py``:
+CSV files, then the same aggregates the scorecard computes (see ``cxcore/scorecard/``:
 responses, pulse, customers, and the revenue cohort behind GRR/NRR).
 """
 

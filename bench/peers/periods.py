@@ -1,6 +1,7 @@
 """The period windows every peer uses, written out as the scorecard defines them
-(``cxcore/scorecard.py``: ``parse_period``, ``previous_period``, ``_revenue_windows``), for
-``all`` and quarters only; standalone so the peers import nothing from the app."""
+(``cxcore/period.py``: ``Period.parse``, ``Period.previous``; ``cxcore/scorecard/revenue.py``:
+``_revenue_windows``), for ``all`` and quarters only; standalone so the peers import nothing
+from the app."""
 
 from __future__ import annotations
 

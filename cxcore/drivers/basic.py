@@ -35,7 +35,7 @@ from typing import Any
 
 from cxcore import journeys
 from cxcore import metrics as m
-from cxcore.scorecard import NOT_SET, Period, parse_period, period_words, rollups_fresh
+from cxcore.scorecard import NOT_SET, Period, parse_period, rollups_fresh
 from cxcore.workspace import WorkspaceSession
 
 #: Below this many answers with both an NPS and a rating, no correlation is reported
@@ -356,19 +356,16 @@ def rating_drivers(session: WorkspaceSession, period: str | Period = "all"
 
 # ---- 3. channels and segments -------------------------------------------------------------------
 
-def group_scores(session: WorkspaceSession, by: str, period: str | Period = "all",
-                 overall: float | None = None) -> list[dict[str, Any]]:
+def group_scores(session: WorkspaceSession, by: str, period: str | Period = "all"
+                 ) -> list[dict[str, Any]]:
     """NPS per ``by`` ("channel" or "segment", as recorded on the response; empty values are
     grouped as "(not set)"), with n, 95% interval, the NPS of the rest of the customers
-    (rest_n, rest_nps, rest_moe) and vs_rest (:func:`versus_rest`; vs_overall, the older
-    comparison with the overall score, is kept for callers that still read it).
-    Sorted by NPS, highest first."""
+    (rest_n, rest_nps, rest_moe) and vs_rest (:func:`versus_rest`: a group is compared with
+    everyone else, never with an overall score that contains it). Sorted by NPS, highest
+    first."""
     if by not in ("channel", "segment"):
         raise ValueError("by must be 'channel' or 'segment'")
-    per = _period(period)
-    if overall is None:
-        overall = overall_nps(session, per)["nps"]
-    counts, source, params, answered = _nps_source(session, per)
+    counts, source, params, answered = _nps_source(session, _period(period))
     rows = session.db.execute(
         f"select coalesce(nullif(trim(r.{by}), ''), '{NOT_SET}') as grp, {counts} "
         f"from {source} group by grp having {answered}", params).fetchall()
@@ -377,149 +374,13 @@ def group_scores(session: WorkspaceSession, by: str, period: str | Period = "all
     for grp, p, pa, d in rows:
         others = (totals[0] - p, totals[1] - pa, totals[2] - d)
         rest = m.nps(*others)
-        row = {"group": grp, **_nps_fields(p, pa, d, overall),
+        row = {"group": grp, **_nps_fields(p, pa, d, None),
                "rest_n": sum(totals) - p - pa - d,
                "rest_nps": rest.nps if rest else None,
                "rest_moe": rest.moe if rest else None}
+        del row["vs_overall"]
         row["vs_rest"] = versus_rest((p, pa, d), others)
         out.append(row)
     return sorted(out, key=lambda row: (-(row["nps"] or 0.0), row["group"]))
 
 
-# ---- everything, and the findings ---------------------------------------------------------------
-
-def analyse(session: WorkspaceSession, period: str | Period = "all") -> dict[str, Any]:
-    """Everything the Drivers page shows for ``period``: ``period`` (label), ``overall``
-    (:func:`overall_nps`), ``steps``, ``ratings``, ``channels``, ``segments`` and
-    ``findings`` (:func:`summary`)."""
-    per = _period(period)
-    overall = overall_nps(session, per)
-    result = {
-        "period": per.label, "overall": overall,
-        "steps": step_scores(session, per, overall["nps"]),
-        "ratings": rating_drivers(session, per),
-        "channels": group_scores(session, "channel", per, overall["nps"]),
-        "segments": group_scores(session, "segment", per, overall["nps"]),
-    }
-    result["findings"] = findings(result)
-    return result
-
-
-def summary(session: WorkspaceSession, period: str | Period = "all",
-            limit: int = FINDINGS) -> list[dict[str, Any]]:
-    """The ``limit`` plain-language findings to act on first for ``period``: each a dict with
-    ``text`` (one or two sentences), ``kind`` ("rating", "step", "channel", "segment" or
-    "none") and ``weight`` (see :func:`findings`). Empty when there are no NPS answers."""
-    return findings(analyse(session, period), limit)
-
-
-def _signed(value: float) -> str:
-    return f"{value:+.0f}"
-
-
-def _lowest_step(steps: list[dict], rating: dict) -> dict | None:
-    """The step with the lowest mean of the rating, if that mean is clearly (5% level, Welch)
-    below the rating's mean over all answers; None otherwise."""
-    key = rating["key"]
-    rated = [s for s in steps if s.get(f"n_{key}", 0) >= m.SMALL_SAMPLE]
-    if not rated or rating["mean_rating"] is None:
-        return None
-    step = min(rated, key=lambda s: s[f"mean_{key}"])
-    clear = m.mean_change_is_meaningful(step[f"n_{key}"], step[f"sum_{key}"],
-                                        step[f"sumsq_{key}"], rating["n"], rating["sum_x"],
-                                        rating["sum_xx"])
-    return step if clear and step[f"mean_{key}"] < rating["mean_rating"] else None
-
-
-def findings(analysis: dict[str, Any], limit: int = FINDINGS) -> list[dict[str, Any]]:
-    """Pick the findings to act on first from an :func:`analyse` result.
-
-    Candidates are the journey steps whose NPS is clearly below the overall NPS (the whole
-    95% interval below it), the channels and segments clearly below the rest of the customers
-    (:func:`versus_rest`), and the customers who gave a rating
-    with at least a moderate correlation (|r| ≥ 0.3) a low value (their action names the step
-    where that rating is clearly lowest, if one is). Each is weighed by the
-    points of overall NPS it costs: weight = (overall NPS − group NPS) × group n / overall n,
-    i.e. how much higher the overall score would be if the group scored like everyone else.
-    Steps where the team and the customers disagree come first among steps. The heaviest of
-    each kind is taken first, then the rest by weight. With answers but no candidate, one
-    "none" finding says that nothing stands out.
-    """
-    overall = analysis["overall"]
-    if overall["nps"] is None:
-        return []
-    base, total, words = overall["nps"], overall["n"], period_words(analysis["period"])
-    candidates: list[dict[str, Any]] = []
-
-    for row in analysis["ratings"]:
-        low = row["low"]
-        if (row["r"] is None or abs(row["r"]) < 0.3 or low["nps"] is None
-                or low["high"] is None or low["high"] >= base):
-            continue
-        d = RATING_BY_KEY[row["key"]]
-        text = (f"Customers who {d.low_words} are detractors {low['detractors_pct']:.0f}% of the "
-                f"time ({low['n']:,} answers, NPS {_signed(low['nps'])})")
-        high = row["high"]
-        if high["nps"] is not None:
-            text += (f", against {high['detractors_pct']:.0f}% of those who {d.high_words} "
-                     f"(NPS {_signed(high['nps'])})")
-        text += f": {d.action}."
-        step = _lowest_step(analysis["steps"], row)
-        if step is not None:
-            text += (f" Start with the step '{step['step']}', where it is rated lowest "
-                     f"({step[f'mean_{d.key}']:.1f} vs {row['mean_rating']:.1f} on average, "
-                     f"on {d.scale}).")
-        candidates.append({"kind": "rating", "key": d.key, "text": text,
-                           "weight": (base - low["nps"]) * low["n"] / total})
-
-    for row in analysis["steps"]:
-        if row["nps"] is None:
-            continue
-        if row["vs_overall"] == "below":
-            team = row["team"]
-            said = {None: "the team has not rated it on the map yet",
-                    "green": "yet the team rated every part of it green: the map may be "
-                             "missing a problem, so ask customers what goes wrong here",
-                    "yellow": "and the team rated it yellow: the map agrees, so fix what it "
-                              "names",
-                    "red": "and the team rated it red: the map agrees, so fix what it names"}
-            text = (f"Step '{row['step']}' ({row['journey']}) scores NPS {_signed(row['nps'])} "
-                    f"vs {_signed(base)} overall ({row['n']:,} answers, ±{row['moe']:.0f}), "
-                    f"{said[team]}.")
-            candidates.append({"kind": "step", "key": row["step_id"], "text": text,
-                               "disagree": row["disagree"],
-                               "weight": (base - row["nps"]) * row["n"] / total})
-        elif row["disagree"]:
-            text = (f"Step '{row['step']}' ({row['journey']}) scores NPS {_signed(row['nps'])}, "
-                    f"above the {_signed(base)} overall ({row['n']:,} answers), though the team "
-                    f"rated it {row['team']}: check whether the map's problem has been fixed, "
-                    "or whether customers don't notice it.")
-            candidates.append({"kind": "step", "key": row["step_id"], "text": text,
-                               "disagree": True, "weight": 0.0})
-
-    for kind, rows in (("channel", analysis["channels"]), ("segment", analysis["segments"])):
-        for row in rows:
-            if row["vs_rest"] != "below":
-                continue
-            who = (f"Customers who came through the '{row['group']}' channel"
-                   if kind == "channel" else f"Customers in the '{row['group']}' segment")
-            text = (f"{who} score NPS {_signed(row['nps'])} vs {_signed(row['rest_nps'])} for "
-                    f"everyone else ({row['n']:,} answers, ±{row['moe']:.0f}): find out what "
-                    "is different for them.")
-            candidates.append({"kind": kind, "key": row["group"], "text": text,
-                               "weight": (base - row["nps"]) * row["n"] / total})
-
-    if not candidates:
-        return [{"kind": "none", "key": None, "weight": 0.0, "text": (
-            f"Nothing stands out yet in {words}: no journey step, channel or segment scores "
-            f"clearly below the overall NPS of {_signed(base)} ({total:,} answers), and no "
-            "rating has a clear link with it. Keep collecting answers tied to journey steps.")}]
-    ordered = sorted(candidates, key=lambda c: (-c.get("disagree", False), -c["weight"]))
-    picked: list[dict[str, Any]] = []
-    for kind in ("rating", "step", "channel", "segment"):
-        first = next((c for c in ordered if c["kind"] == kind), None)
-        if first is not None:
-            picked.append(first)
-    picked = sorted(picked, key=lambda c: -c["weight"])[:limit]
-    rest = sorted((c for c in candidates if c not in picked), key=lambda c: -c["weight"])
-    return picked + rest[:max(limit - len(picked), 0)]

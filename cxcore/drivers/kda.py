@@ -1,7 +1,7 @@
 """Key driver analysis, the pure mathematics: relative importance of correlated drivers.
 
 Everything here takes a correlation matrix or plain numpy arrays (no database, no streamlit), so
-it is tested against hand-computed values. :mod:`cxcore.drivers` fetches the data.
+it is tested against hand-computed values. :mod:`cxcore.drivers.sample` fetches the data.
 
 **Johnson's relative weights** (Johnson, J. W. 2000, "A heuristic method for estimating the
 relative weight of predictor variables in multiple regression", *Multivariate Behavioral
