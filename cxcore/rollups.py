@@ -269,10 +269,14 @@ def _refresh(conn: sqlite3.Connection, kind: str, keys: set) -> None:
         refresh_customer_months(conn)
 
 
-def refresh_batch(conn: sqlite3.Connection, kind: str, batch_id: int, inserted: int) -> None:
-    """After import batch ``batch_id`` of ``kind`` stored its ``inserted`` rows: recompute the
-    keys it touched (the days of its responses, the customers of its revenue events, the
-    customer months for customers). Inside the import's transaction."""
+def refresh_batch(conn: sqlite3.Connection, kind: str, batch_id: int, inserted: int, *,
+                  first_id: int | None = None) -> None:
+    """After import batch ``batch_id`` of ``kind`` stored its ``inserted`` rows: bring the
+    rollups up to date inside the import's transaction. With ``first_id`` (the largest id of
+    the table before the batch, so the batch's rows are the ones above it), responses and
+    revenue events are aggregated over the new rows only and added to the stored rollups
+    (:func:`add_rows`); otherwise the keys the batch touched (its responses' days, its events'
+    customers, the customer months for customers) are recomputed from the raw rows."""
     stored, now = _stored(conn), _fingerprint(conn)
     if stored is not None and kind in _COUNT_AT:  # the fingerprint before these rows
         at = _COUNT_AT[kind]
@@ -280,9 +284,63 @@ def refresh_batch(conn: sqlite3.Connection, kind: str, batch_id: int, inserted: 
         if kind != "customers":  # the newest id moved; the count says enough
             stored, now = stored[:at + 1] + stored[at + 2:], now[:at + 1] + now[at + 2:]
     was_fresh = stored == now
-    if was_fresh:
+    if was_fresh and first_id is not None and kind in ("responses", "revenue"):
+        add_rows(conn, kind, first_id)
+    elif was_fresh:
         _refresh(conn, kind, _keys(conn, kind, "batch_id = ?", [batch_id]))
     _settle(conn, was_fresh)
+
+
+def _merge(conn: sqlite3.Connection, table: str, key: tuple[str, ...], measures: dict[str, str],
+           select: str, params: list, match: str) -> None:
+    """Add the rows of ``select`` (``key`` columns, then one column per measure) to rollup
+    ``table``: stored rows of the keys it touches (``match`` names the column that finds
+    them) and the new ones are combined per key with each measure's combining aggregate
+    (``sum``, ``min``, ``max``), which is exact because every measure is a count, sum,
+    minimum or maximum."""
+    names = (*key, *measures)
+    cols = ", ".join(names)
+    conn.execute("drop table if exists temp.rollup_delta")
+    conn.execute(f"create temp table rollup_delta as select {cols} from [{table}] where 0")
+    conn.execute(f"insert into temp.rollup_delta ({cols}) {select}", params)
+    conn.execute(f"insert into temp.rollup_delta ({cols}) select {cols} from [{table}] "
+                 f"where {match} in (select {match} from temp.rollup_delta)")
+    conn.execute(f"delete from [{table}] where {match} in "
+                 f"(select {match} from temp.rollup_delta)")
+    combined = ", ".join(f"{how}({name})" for name, how in measures.items())
+    conn.execute(f"insert into [{table}] ({cols}) select {', '.join(key)}, {combined} "
+                 f"from temp.rollup_delta group by {', '.join(key)}")
+    conn.execute("drop table temp.rollup_delta")
+
+
+def add_rows(conn: sqlite3.Connection, kind: str, first_id: int) -> None:
+    """Add the responses (with their attribute answers) or revenue events whose id is above
+    ``first_id`` to the rollups, aggregating only those rows. Inside the write transaction,
+    with rollups that were right before the rows went in."""
+    if kind == "responses":
+        sums = dict.fromkeys(RESPONSE_MEASURES, "sum")
+        _merge(conn, "rollup_responses", RESPONSE_KEY, sums,
+               f"select {_RESPONSE_SELECT} from responses where id > ? group by 1, 2, 3, 4",
+               [first_id], "day")
+        for attribute_id in _attribute_ids(conn):
+            col = f"a{attribute_id}"
+            _merge(conn, "rollup_attributes", (*RESPONSE_KEY, "attribute_id"),
+                   dict.fromkeys(ATTRIBUTE_MEASURES, "sum"),
+                   f"select substr(date, 1, 10), segment, channel, journey_step_id, "
+                   f"{attribute_id}, count(ra.{col}), sum(ra.{col}), sum(ra.{col} * ra.{col}) "
+                   f"from response_attributes ra join responses r on r.id = ra.response_id "
+                   f"where ra.response_id > ? and ra.{col} is not null group by 1, 2, 3, 4",
+                   [first_id], "day")
+    elif kind == "revenue":
+        _merge(conn, "rollup_revenue", REVENUE_KEY, dict.fromkeys(REVENUE_MEASURES, "sum"),
+               f"select {_REVENUE_SELECT} from revenue_events where id > ? group by 1, 2, 3",
+               [first_id], "customer_id")
+        _merge(conn, "rollup_revenue_customers", ("customer_id",),
+               {"first_date": "min", "last_date": "max", "n": "sum"},
+               "select customer_id, min(date), max(date), count(*) from revenue_events "
+               "where id > ? group by 1", [first_id], "customer_id")
+    else:
+        raise ValueError(f"no additive rollups for {kind}")
 
 
 @contextlib.contextmanager
