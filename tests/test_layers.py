@@ -29,7 +29,8 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("session", {"cxcore.workspace"}),
     ("domain", {
         "cxcore.metrics", "cxcore.attributes", "cxcore.customer_data", "cxcore.import_formats",
-        "cxcore.export", "cxcore.importers", "cxcore.importers.*", "cxcore.interviews", "cxcore.journeys",
+        "cxcore.export", "cxcore.importers", "cxcore.importers.*", "cxcore.interviews",
+        "cxcore.journeys",
         "cxcore.journeys.*",
         "cxcore.checklist", "cxcore.scorecard", "cxcore.scorecard.*", "cxcore.drivers",
         "cxcore.drivers.*", "cxcore.reuse", "cxcore.locale_settings", "cxcore.money",
