@@ -29,28 +29,11 @@ import re
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from cxcore.errors import NotFound, ValidationError
 
-migrations = Migrations("cxcore.attributes")
-
 KINDS = ("rating", "yesno", "category")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
-
-
-@migrations()
-def m001_attributes(db: sqlite_utils.Database) -> None:
-    db["attributes"].create(
-        {"id": int, "key": str, "label": str, "kind": str, "scale_min": float,
-         "scale_max": float, "na_codes": str, "value_labels": str, "categories": str,
-         "step_id": int, "created_at": str},
-        pk="id", not_null={"key", "label", "kind"},
-        foreign_keys=[("step_id", "journey_steps", "id")],
-    )
-    db["attributes"].create_index(["key"], unique=True)
-    db.execute("create table response_attributes (response_id integer primary key "
-               "references responses(id) on delete cascade)")
 
 
 def column(attribute_id: int) -> str:

@@ -283,15 +283,59 @@ def logo_png(brand: dict[str, Any], scale: float = 2.0) -> bytes | None:
     return vl_convert.svg_to_png(data.decode("utf-8"), scale=scale)
 
 
+#: The smallest contrast ratio text must have on its background (WCAG 2 level AA).
+MIN_CONTRAST = 4.5
+WHITE, INK, BLACK = "#ffffff", "#1d2433", "#000000"
+
+
+def _channels(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of a ``#rrggbb`` colour (WCAG 2: 0.2126 R + 0.7152 G +
+    0.0722 B of the linearised sRGB channels)."""
+    def linear(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in _channels(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio of two colours, (L1 + 0.05) / (L2 + 0.05) with L1 the
+    lighter: 1 (the same) to 21 (black on white)."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def text_colour(background: str) -> str:
-    """Black or white, whichever reads better on ``background`` (WCAG relative luminance)."""
-    r, g, b = (int(background[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    """The text colour for ``background``: white or the report's ink (#1d2433), whichever
+    contrasts more, or pure black when neither reaches :data:`MIN_CONTRAST` (mid greys). Every
+    background gets at least 4.5:1: black or white always reach 4.58:1."""
+    best = max((WHITE, INK), key=lambda c: contrast(c, background))
+    if contrast(best, background) >= MIN_CONTRAST:
+        return best
+    return max((WHITE, BLACK), key=lambda c: contrast(c, background))
 
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-    return "#ffffff" if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / 0.05) else "#1d2433"
+def _mix(colour: str, target: str, share: float) -> str:
+    pairs = zip(_channels(colour), _channels(target), strict=True)
+    return "#" + "".join(f"{round(a + (b - a) * share):02x}" for a, b in pairs)
+
+
+def readable_on(colour: str, background: str = WHITE, minimum: float = MIN_CONTRAST) -> str:
+    """``colour`` itself when it contrasts with ``background`` by at least ``minimum``, else
+    the nearest shade of it (mixed with black on a light background, white on a dark one, in
+    5 % steps) that does: brand-coloured text and rules stay legible whatever the colour."""
+    colour = colour.lower()
+    toward = BLACK if luminance(background) > 0.18 else WHITE
+    for step in range(21):
+        shade = _mix(colour, toward, step / 20)
+        if contrast(shade, background) >= minimum:
+            return shade
+    return toward
 
 
 def css_variables(brand: dict[str, Any]) -> str:

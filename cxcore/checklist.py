@@ -20,15 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
-
 from cxcore import interviews
 from cxcore.accounts import now_iso
 from cxcore.errors import NotFound, Problem, ValidationError
 from cxcore.workspace import WorkspaceSession
-
-migrations = Migrations("cxcore.checklist")
 
 STATUSES = ("not started", "in progress", "done")
 #: Step 6's suggestion while no journey has been mapped (never a stored status).
@@ -111,28 +106,6 @@ ROLLOUT_STAGES: tuple[dict[str, str], ...] = (
              "present, not a live link; `python -m cxcore report` writes the same file. The "
              "interview log exports to CSV."},
 )
-
-
-@migrations()
-def m001_checklist(db: sqlite_utils.Database) -> None:
-    db["checklist_steps"].create(
-        {"number": int, "owner": str, "due_date": str, "notes": str, "status_override": str,
-         "override_note": str, "updated_by": str, "updated_at": str},
-        pk="number",
-    )
-    db["checklist_reflections"].create(
-        {"step": int, "prompt_key": str, "answer": str, "updated_by": str, "updated_at": str},
-        pk=("step", "prompt_key"), not_null={"step", "prompt_key"},
-    )
-    db["customer_shoes"].create(
-        {"id": int, "date": str, "kind": str, "what_was_done": str, "how_it_felt": str,
-         "created_by": str, "created_at": str},
-        pk="id", not_null={"date", "kind", "what_was_done", "created_by", "created_at"},
-    )
-    db["customer_shoes"].create_index(["date"])
-    db["checklist_targets"].create(
-        {"key": str, "value": int, "updated_by": str, "updated_at": str}, pk="key",
-    )
 
 
 def step_info(number: int) -> dict[str, Any]:

@@ -12,10 +12,13 @@ from cxcore.scorecard_charts import COLORS, FONT_SIZE, TITLE_SIZE, bars_height
 
 
 def nps_field_chart(rows: list[dict[str, Any]], highlight: str | None = None,
-                    title: str = "NPS by client, with its 95% interval") -> alt.LayerChart:
+                    title: str = "NPS by client, with its 95% interval", *,
+                    show_period: bool = False) -> alt.LayerChart:
     """One line per workspace with an NPS: the interval as a bar, the NPS as a point;
-    ``highlight`` (a workspace name) is drawn in the accent colour *and* labelled "you"."""
-    data = [{"workspace": r["workspace"] + (" (you)" if r["workspace"] == highlight else ""),
+    ``highlight`` (a workspace name) is drawn in the accent colour *and* labelled "you";
+    ``show_period`` adds each row's period to its label (rows of different periods)."""
+    data = [{"workspace": r["workspace"] + (" (you)" if r["workspace"] == highlight else "")
+             + (f" · {r['period']}" if show_period else ""),
              "nps": r["nps"], "low": r["nps_low"], "high": r["nps_high"], "n": r["nps_n"],
              "order": i, "you": r["workspace"] == highlight}
             for i, r in enumerate(x for x in rows if x["nps"] is not None)]

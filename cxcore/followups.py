@@ -17,34 +17,16 @@ import statistics
 from datetime import date
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
-
 from cxcore.accounts import now_iso
 from cxcore.comments import group_of
 from cxcore.errors import NotFound, Problem, ValidationError
 from cxcore.workspace import WorkspaceSession
-
-migrations = Migrations("cxcore.followups")
 
 STATUSES = ("new", "contacted", "resolved")
 OPEN = ("new", "contacted")
 MAX_NOTE = 5000
 MAX_OWNER = 100
 _UNSET: Any = object()
-
-
-@migrations()
-def m001_follow_ups(db: sqlite_utils.Database) -> None:
-    db.execute("""create table follow_ups (
-        response_id integer primary key references responses(id) on delete cascade,
-        owner text, status text not null default 'new', note text, due_date text,
-        action_id integer references actions(id) on delete set null,
-        created_by text, created_at text, updated_by text, updated_at text, closed_at text,
-        erased_at text)""")
-    db.execute("create index idx_follow_ups_status on follow_ups (status, due_date)")
-    db.execute("create index idx_follow_ups_owner on follow_ups (owner, status)")
-    db.execute("create index idx_responses_detractors on responses (date) where nps <= 6")
 
 
 _SELECT = """

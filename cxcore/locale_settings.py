@@ -203,6 +203,18 @@ def format_time(value: str | datetime | None, where: Any = None, missing: str = 
     return f"{when.day} {when:%b %Y %H:%M} {when.tzname()}"
 
 
+def format_date(value: str | date | None, missing: str = "") -> str:
+    """A date as the workspace's pages show one: ``15 Oct 2026`` (the date part of an ISO
+    date-time is used as stored; text that is not a date is returned as it is)."""
+    if not value:
+        return missing
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day.day} {day:%b %Y}"
+
+
 def today(where: Any = None) -> date:
     """Today's date in the workspace's time zone (from :func:`cxcore.clock.now_iso`)."""
     return to_workspace_time(clock.now_iso(), where).date()

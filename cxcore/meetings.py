@@ -24,15 +24,10 @@ import re
 from datetime import date
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
-
 from cxcore import journeys, scorecard
 from cxcore.accounts import now_iso
 from cxcore.errors import NotFound, Problem, ValidationError
 from cxcore.workspace import WorkspaceSession
-
-migrations = Migrations("cxcore.meetings")
 
 MAX_TITLE = 200
 MAX_ATTENDEES = 1000
@@ -41,15 +36,6 @@ MAX_NOTES = 20_000
 SCORE_KEYS = ("nps", "csat_pct", "ces_mean", "churn_rate_pct")
 #: How many themes the summary names.
 THEMES = 5
-
-
-@migrations()
-def m001_meetings(db: sqlite_utils.Database) -> None:
-    db["meetings"].create(
-        {"id": int, "date": str, "title": str, "attendees": str, "notes": str,
-         "created_by": str, "created_at": str},
-        pk="id", not_null={"date", "title", "created_by", "created_at"})
-    db["meetings"].create_index(["date"])
 
 
 def _check(when: Any, title: Any, attendees: Any, notes: Any) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from cxcore import branding as brandmod
 from cxcore import driver_charts
 from cxcore import journey_charts as jc
 from cxcore import scorecard_charts as charts
+from cxcore.locale_settings import format_date
 from cxcore.workspace import WorkspaceSession
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -227,7 +228,8 @@ class Deck:
             return
         meeting = since["meeting"]
         s = self.slide("Since the last meeting", [
-            f"Compared from {meeting['title']} ({meeting['date']}) to {since['today']}.",
+            f"Compared from {meeting['title']} ({format_date(meeting['date'])}) to "
+            f"{format_date(since['today'])}.",
             "Scores: the days since the last meeting against the same number of days before, "
             "with the noise test of the scorecard."])
         a = since["actions"]
@@ -353,7 +355,8 @@ class Deck:
                      "G = green (working well), Y = yellow (people unhappy), R = red (people "
                      "very unhappy)."]
             notes += [f"Open action: {a['what']} (owner {a['owner'] or 'none'}, due "
-                      f"{a['due_date'] or 'no date'}{', overdue' if a['overdue'] else ''})"
+                      f"{format_date(a['due_date'], 'no date')}"
+                      f"{', overdue' if a['overdue'] else ''})"
                       for a in actions]
             s = self.slide(f"Journey: {j['name']}", notes)
             counts = (f"{summary['green']} green · {summary['yellow']} yellow · "
@@ -379,7 +382,7 @@ class Deck:
             return
         body = [[a["what"], " · ".join(x for x in (a["journey_name"], a["step_name"]) if x),
                  a["owner"] or "no owner",
-                 ("OVERDUE " if a["overdue"] else "") + (a["due_date"] or "no date"),
+                 ("OVERDUE " if a["overdue"] else "") + format_date(a["due_date"], "no date"),
                  a["status"]] for a in actions]
         self.table(s, ["What", "Where", "Owner", "Due", "Status"], body, MARGIN, BODY_TOP,
                    WIDTH - 2 * MARGIN, [0.40, 0.22, 0.15, 0.13, 0.10], size=13)

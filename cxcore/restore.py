@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from cxcore import backup, storage, workspace_db
+from cxcore import backup, locale_settings, storage, workspace_db
 from cxcore.accounts import SYSTEM, Accounts, now_iso
 from cxcore.errors import CXError, PermissionDenied, ValidationError
 from cxcore.schema import migration_sets
@@ -69,14 +69,18 @@ def check_backup(source: Any) -> dict:
         return backup.inspect_file(copy, known_migrations())
 
 
-def restore_workspace(accounts: Accounts, workspace_id: int, source: Any, *, by: str) -> dict:
+def restore_workspace(accounts: Accounts, workspace_id: int, source: Any, *, by: str,
+                      source_name: str | None = None) -> dict:
     """Replace workspace ``workspace_id``'s content with the backup ``source`` (owners only).
 
     Checks the file (integrity, a workspace file, schema version), upgrades an older file,
     keeps the current content as a snapshot, then copies the backup in through SQLite. The
     workspace keeps its name and members (those live in the accounts database). Returns
-    ``{"name": name inside the backup, "migrated": migrations applied, "snapshot": path}``.
-    Refuses with :class:`ValidationError` (nothing changed) or :class:`PermissionDenied`.
+    ``{"name": name inside the backup, "migrated": migrations applied, "snapshot": path,
+    "snapshot_taken_at": when it was taken (UTC ISO), "message": what happened, for people}``
+    (the message gives the snapshot's time in the workspace's time zone, not its file name).
+    ``source_name`` (the uploaded file's name) is only used in the message. Refuses with
+    :class:`ValidationError` (nothing changed) or :class:`PermissionDenied`.
     """
     if by != SYSTEM and accounts.role_in(workspace_id, by) != "owner":
         raise PermissionDenied("Only the workspace's owner can restore it from a backup.")
@@ -100,5 +104,29 @@ def restore_workspace(accounts: Accounts, workspace_id: int, source: Any, *, by:
             db.close()
         snapshot = backup.take_snapshot(info.path, "before-restore")
         backup.copy_into(copy, info.path)
-    return {"name": found["name"], "migrated": found["pending"],
-            "snapshot": str(snapshot) if snapshot else None}
+    taken = next((s["taken_at"] for s in backup.list_snapshots(info.path)
+                  if snapshot and s["file"] == str(snapshot)), None)
+    result = {"name": found["name"], "migrated": found["pending"],
+              "snapshot": str(snapshot) if snapshot else None, "snapshot_taken_at": taken}
+    return {**result, "message": restored_message(accounts, workspace_id, by, result,
+                                                  source_name)}
+
+
+def restored_message(accounts: Accounts, workspace_id: int, by: str, result: dict,
+                     source_name: str | None = None) -> str:
+    """What a restore did, in words: the file (``source_name``) and the workspace it is a
+    backup of, an upgrade, and when the snapshot of the replaced content was taken, in the
+    workspace's time zone ("2 Dec 2026 10:14 CET"), instead of the snapshot's file name."""
+    from cxcore.workspace import open_session
+
+    session = open_session(accounts, workspace_id, by)
+    try:
+        taken = locale_settings.format_time(result.get("snapshot_taken_at"), session)
+    finally:
+        session.close()
+    upgraded = " It was upgraded from an older version of the app." if result["migrated"] else ""
+    kept = (f" The content it replaced is kept as a snapshot taken {taken}; restore it the same "
+            f"way for {backup.retention_days()} days." if taken else "")
+    what = (f"{source_name} (a backup of '{result['name']}')" if source_name
+            else f"a backup of '{result['name']}'")
+    return f"Restored from {what}.{upgraded}{kept}"

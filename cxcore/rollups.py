@@ -13,7 +13,7 @@ responses or revenue events:
     ``response_attributes`` (see :mod:`cxcore.attributes`).
 ``rollup_revenue``
     one row per customer × month × kind: events, sum of ``amount`` and of the net amount
-    (:data:`cxcore.scorecard.NET_AMOUNT`); ``rollup_revenue_customers`` holds each customer's
+    (:data:`NET_AMOUNT`); ``rollup_revenue_customers`` holds each customer's
     first and last revenue dates and event count.
 ``rollup_customer_months``
     customer state per month × segment × channel: customers active on the 1st of the month
@@ -40,15 +40,29 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+#: The net amount of a revenue event: downgrades and refunds count as negative.
+NET_AMOUNT = "iif(kind in ('downgrade', 'refund'), -abs(amount), amount)"
 
-from cxcore.scorecard import NET_AMOUNT, RAW_FINGERPRINT_SQL, RESPONSE_AGGREGATE
+RESPONSE_AGGREGATE = (
+    "count(*) as responses, sum(nps >= 9) as promoters, sum(nps between 7 and 8) as passives, "
+    "sum(nps <= 6) as detractors, count(csat) as csat_n, sum(csat >= 4) as csat_top2, "
+    "count(ces) as ces_n, sum(ces) as ces_sum, sum(ces * ces) as ces_sumsq, "
+    "sum(ces >= 5) as ces_easy, count(effectiveness) as eff_n, sum(effectiveness) as eff_sum, "
+    "count(ease) as ease_n, sum(ease) as ease_sum, count(emotion) as emo_n, "
+    "sum(emotion) as emo_sum")
 
-migrations = Migrations("cxcore.rollups")
+
+#: What the rollups of :mod:`cxcore.rollups` were computed from: row counts and the newest ids
+#: of the raw tables, stored with every refresh. Rows written around the write paths (a test,
+#: a script) change it, and the scorecard then reads the raw rows until the rollups are
+#: rebuilt, so its numbers are right either way.
+RAW_FINGERPRINT_SQL = ("select (select count(*) from responses), (select max(id) from responses), "
+                       "(select count(*) from revenue_events), "
+                       "(select max(id) from revenue_events), (select count(*) from customers)")
+
 
 RESPONSE_KEY = ("day", "segment", "channel", "step_id")
-#: The rollup's measures, in the names of :data:`cxcore.scorecard.RESPONSE_AGGREGATE` plus the
+#: The rollup's measures, in the names of :data:`RESPONSE_AGGREGATE` plus the
 #: ratings' sums of squares.
 RESPONSE_MEASURES = (*re.findall(r" as (\w+)", RESPONSE_AGGREGATE),
                      "eff_sumsq", "ease_sumsq", "emo_sumsq")
@@ -64,32 +78,6 @@ _REVENUE_SELECT = (f"customer_id, substr(date, 1, 7) as month, kind, count(*) as
                    f"sum(amount) as amount, sum({NET_AMOUNT}) as net")
 CUSTOMER_KEY = ("month", "segment", "channel")
 CUSTOMER_MEASURES = ("active_start", "joined", "churned", "ended")
-
-
-@migrations()
-def m001_rollup_tables(db: sqlite_utils.Database) -> None:
-    key = "day text, segment text, channel text, step_id integer"
-    db.execute(f"create table rollup_responses ({key}, "
-               + ", ".join(f"{c} {'real' if c.endswith(('sum', 'sumsq')) else 'integer'}"
-                           for c in RESPONSE_MEASURES) + ")")
-    db.execute("create index idx_rollup_responses on rollup_responses (day)")
-    db.execute(f"create table rollup_attributes ({key}, attribute_id integer not null, "
-               "n integer, total real, sumsq real)")
-    db.execute("create index idx_rollup_attributes on rollup_attributes (day, attribute_id)")
-    db.execute("create table rollup_revenue (customer_id text not null, month text, "
-               "kind text, n integer, amount real, net real)")
-    db.execute("create index idx_rollup_revenue_customer on rollup_revenue (customer_id)")
-    db.execute("create index idx_rollup_revenue_month on rollup_revenue "
-               "(month, customer_id, kind, n, amount, net)")
-    db.execute("create table rollup_revenue_customers (customer_id text primary key, "
-               "first_date text, last_date text, n integer)")
-    db.execute("create table rollup_customer_months (month text not null, segment text, "
-               "channel text, active_start integer, joined integer, churned integer, "
-               "ended integer)")
-    db.execute("create index idx_rollup_customer_months on rollup_customer_months (month)")
-    db.execute("create table rollup_state (key text primary key, value text)")
-    # Upgraded workspaces get their rollups from the rows they already hold.
-    rebuild(db.conn)
 
 
 # ---- recomputing keys from raw rows -------------------------------------------------------------
@@ -281,10 +269,14 @@ def _refresh(conn: sqlite3.Connection, kind: str, keys: set) -> None:
         refresh_customer_months(conn)
 
 
-def refresh_batch(conn: sqlite3.Connection, kind: str, batch_id: int, inserted: int) -> None:
-    """After import batch ``batch_id`` of ``kind`` stored its ``inserted`` rows: recompute the
-    keys it touched (the days of its responses, the customers of its revenue events, the
-    customer months for customers). Inside the import's transaction."""
+def refresh_batch(conn: sqlite3.Connection, kind: str, batch_id: int, inserted: int, *,
+                  first_id: int | None = None) -> None:
+    """After import batch ``batch_id`` of ``kind`` stored its ``inserted`` rows: bring the
+    rollups up to date inside the import's transaction. With ``first_id`` (the largest id of
+    the table before the batch, so the batch's rows are the ones above it), responses and
+    revenue events are aggregated over the new rows only and added to the stored rollups
+    (:func:`add_rows`); otherwise the keys the batch touched (its responses' days, its events'
+    customers, the customer months for customers) are recomputed from the raw rows."""
     stored, now = _stored(conn), _fingerprint(conn)
     if stored is not None and kind in _COUNT_AT:  # the fingerprint before these rows
         at = _COUNT_AT[kind]
@@ -292,9 +284,63 @@ def refresh_batch(conn: sqlite3.Connection, kind: str, batch_id: int, inserted: 
         if kind != "customers":  # the newest id moved; the count says enough
             stored, now = stored[:at + 1] + stored[at + 2:], now[:at + 1] + now[at + 2:]
     was_fresh = stored == now
-    if was_fresh:
+    if was_fresh and first_id is not None and kind in ("responses", "revenue"):
+        add_rows(conn, kind, first_id)
+    elif was_fresh:
         _refresh(conn, kind, _keys(conn, kind, "batch_id = ?", [batch_id]))
     _settle(conn, was_fresh)
+
+
+def _merge(conn: sqlite3.Connection, table: str, key: tuple[str, ...], measures: dict[str, str],
+           select: str, params: list, match: str) -> None:
+    """Add the rows of ``select`` (``key`` columns, then one column per measure) to rollup
+    ``table``: stored rows of the keys it touches (``match`` names the column that finds
+    them) and the new ones are combined per key with each measure's combining aggregate
+    (``sum``, ``min``, ``max``), which is exact because every measure is a count, sum,
+    minimum or maximum."""
+    names = (*key, *measures)
+    cols = ", ".join(names)
+    conn.execute("drop table if exists temp.rollup_delta")
+    conn.execute(f"create temp table rollup_delta as select {cols} from [{table}] where 0")
+    conn.execute(f"insert into temp.rollup_delta ({cols}) {select}", params)
+    conn.execute(f"insert into temp.rollup_delta ({cols}) select {cols} from [{table}] "
+                 f"where {match} in (select {match} from temp.rollup_delta)")
+    conn.execute(f"delete from [{table}] where {match} in "
+                 f"(select {match} from temp.rollup_delta)")
+    combined = ", ".join(f"{how}({name})" for name, how in measures.items())
+    conn.execute(f"insert into [{table}] ({cols}) select {', '.join(key)}, {combined} "
+                 f"from temp.rollup_delta group by {', '.join(key)}")
+    conn.execute("drop table temp.rollup_delta")
+
+
+def add_rows(conn: sqlite3.Connection, kind: str, first_id: int) -> None:
+    """Add the responses (with their attribute answers) or revenue events whose id is above
+    ``first_id`` to the rollups, aggregating only those rows. Inside the write transaction,
+    with rollups that were right before the rows went in."""
+    if kind == "responses":
+        sums = dict.fromkeys(RESPONSE_MEASURES, "sum")
+        _merge(conn, "rollup_responses", RESPONSE_KEY, sums,
+               f"select {_RESPONSE_SELECT} from responses where id > ? group by 1, 2, 3, 4",
+               [first_id], "day")
+        for attribute_id in _attribute_ids(conn):
+            col = f"a{attribute_id}"
+            _merge(conn, "rollup_attributes", (*RESPONSE_KEY, "attribute_id"),
+                   dict.fromkeys(ATTRIBUTE_MEASURES, "sum"),
+                   f"select substr(date, 1, 10), segment, channel, journey_step_id, "
+                   f"{attribute_id}, count(ra.{col}), sum(ra.{col}), sum(ra.{col} * ra.{col}) "
+                   f"from response_attributes ra join responses r on r.id = ra.response_id "
+                   f"where ra.response_id > ? and ra.{col} is not null group by 1, 2, 3, 4",
+                   [first_id], "day")
+    elif kind == "revenue":
+        _merge(conn, "rollup_revenue", REVENUE_KEY, dict.fromkeys(REVENUE_MEASURES, "sum"),
+               f"select {_REVENUE_SELECT} from revenue_events where id > ? group by 1, 2, 3",
+               [first_id], "customer_id")
+        _merge(conn, "rollup_revenue_customers", ("customer_id",),
+               {"first_date": "min", "last_date": "max", "n": "sum"},
+               "select customer_id, min(date), max(date), count(*) from revenue_events "
+               "where id > ? group by 1", [first_id], "customer_id")
+    else:
+        raise ValueError(f"no additive rollups for {kind}")
 
 
 @contextlib.contextmanager

@@ -6,7 +6,10 @@ self-contained slide (styled by :func:`slide_css` in the workspace's colours) th
 the screen: type sizes follow the viewport (``clamp`` on ``vw``/``vh``), tile labels wrap
 instead of being cut off, charts are SVG images that shrink to the slide's height. The slide's
 own classes (``cxs-*``) are the only selectors: nothing depends on Streamlit's internal markup.
-Every piece of user text is escaped.
+:func:`controls_css` puts the same colours on the page's slide controls through the
+``st-key-<key>`` class Streamlit documents for every element given a ``key``. Colours used for
+text are checked for contrast (:func:`cxcore.branding.text_colour`,
+:func:`cxcore.branding.readable_on`: at least 4.5:1). Every piece of user text is escaped.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from cxcore import branding as brandmod
 from cxcore import driver_charts, meetings, scorecard
 from cxcore import journey_charts as jc
 from cxcore import scorecard_charts as charts
+from cxcore.locale_settings import format_date
 from cxcore.workspace import WorkspaceSession
 
 SOFT = ("nps", "csat_pct", "ces_mean", "rating_index", "enps")
@@ -42,13 +46,14 @@ def slide_css(brand: dict[str, Any]) -> str:
     own margin and the navigation row under the slide."""
     primary, accent = brand["primary"], brand["accent"]
     on = brandmod.text_colour(primary)
+    heading = brandmod.readable_on(primary)  # the title is primary-coloured text on white
     return f"""<style>
 .cxs {{ box-sizing: border-box; height: calc(100vh - 190px); min-height: 380px;
   display: flex; flex-direction: column; gap: 1.2vh; overflow: hidden;
   font-family: "Source Sans", "Source Sans Pro", "DejaVu Sans", Arial, sans-serif;
   color: #1d2433; }}
 .cxs * {{ box-sizing: border-box; }}
-.cxs-title {{ font-size: clamp(26px, 2.9vw, 58px); font-weight: 700; color: {primary};
+.cxs-title {{ font-size: clamp(26px, 2.9vw, 58px); font-weight: 700; color: {heading};
   line-height: 1.15; margin: 0; padding-bottom: .5vh; border-bottom: 5px solid {accent}; }}
 .cxs-sub {{ font-size: clamp(16px, 1.45vw, 30px); color: #4a5366; margin: 0; }}
 .cxs-body {{ flex: 1 1 auto; min-height: 0; display: flex; flex-direction: column; gap: 1.5vh; }}
@@ -88,6 +93,57 @@ def slide_css(brand: dict[str, Any]) -> str:
 .cxs-cover img {{ max-height: 16vh; max-width: 30vw; background: #fff; padding: 1vh;
   border-radius: 8px; align-self: flex-start; }}
 .cxs-footer {{ font-size: clamp(12px, .9vw, 18px); color: #4a5366; }}
+</style>"""
+
+
+#: The ``key`` of each slide control on the Present page (Streamlit adds ``st-key-<key>``).
+CONTROL_KEYS = {"next": "present_next", "previous": "present_prev", "end": "present_end",
+                "count": "present_count", "row": "present_nav"}
+
+
+def control_colours(brand: dict[str, Any]) -> dict[str, str]:
+    """The colours of the slide controls, each text colour readable on its background
+    (≥ 4.5:1): the main button (Next) filled with the primary colour; the others white with a
+    primary outline and text, the accent when hovered; the focus ring and the rule above the
+    row in the accent (≥ 3:1 on white, as a control's outline must be)."""
+    primary, accent = brand["primary"], brand["accent"]
+    return {"main_bg": primary, "main_text": brandmod.text_colour(primary),
+            "other_bg": "#ffffff", "other_text": brandmod.readable_on(primary),
+            "other_border": brandmod.readable_on(primary, minimum=3.0),
+            "hover_bg": accent, "hover_text": brandmod.text_colour(accent),
+            "ring": brandmod.readable_on(accent, minimum=3.0),
+            "count_text": brandmod.readable_on(primary)}
+
+
+def controls_css(brand: dict[str, Any]) -> str:
+    """CSS for the Present page's controls (Next, Previous, End presentation and the slide
+    count) in the workspace's colours, from :func:`control_colours`. It selects the
+    ``st-key-…`` classes of :data:`CONTROL_KEYS` and the plain ``button`` and ``p`` elements
+    inside them, never Streamlit's internal ``data-testid`` attributes."""
+    c = control_colours(brand)
+    k = {name: f".st-key-{key}" for name, key in CONTROL_KEYS.items()}
+
+    def each(state: str = "", inner: str = "", names: tuple[str, ...] = ("next", "previous",
+                                                                           "end")) -> str:
+        return ", ".join(f"{k[n]} button{state}{inner}" for n in names)
+
+    others = ("previous", "end")
+    return f"""<style>
+{k['row']} {{ border-top: 4px solid {c['ring']}; padding-top: 10px; }}
+{each()} {{ font-size: clamp(16px, 1.25vw, 26px); min-height: 2.6em; padding: .3em 1.1em;
+  border-radius: 10px; border: 2px solid {c['other_border']}; background: {c['other_bg']};
+  color: {c['other_text']}; font-weight: 600; }}
+{each(inner=" *")} {{ font-size: inherit; color: inherit; background: transparent;
+  font-weight: inherit; }}
+{each(names=("next",))}, {each(":disabled", names=("next",))} {{ background: {c['main_bg']};
+  color: {c['main_text']}; border-color: {c['main_bg']}; font-weight: 700; }}
+{each(":disabled", names=others)} {{ background: {c['other_bg']}; color: {c['other_text']};
+  border-color: {c['other_border']}; }}
+{each(":hover:enabled")} {{ background: {c['hover_bg']}; color: {c['hover_text']};
+  border-color: {c['hover_bg']}; }}
+{each(":focus-visible")} {{ outline: 3px solid {c['ring']}; outline-offset: 3px; }}
+{each(":disabled")} {{ opacity: .4; cursor: not-allowed; }}
+{k['count']} p {{ color: {c['count_text']}; font-size: clamp(16px, 1.3vw, 26px); }}
 </style>"""
 
 
@@ -167,7 +223,7 @@ def build_slides(session: WorkspaceSession, model: dict[str, Any]) -> list[dict[
         lines = "".join(f"<li>{_e(line)}</li>" for line in since["lines"])
         add("since", "Since the last meeting",
             _tiles(tiles) + f'<ul class="cxs-lines">{lines}</ul>',
-            f"Since {since['meeting']['title']} on {since['meeting']['date']}")
+            f"Since {since['meeting']['title']} on {format_date(since['meeting']['date'])}")
 
     notes = " ".join(model["caveats"])
     for kind, title, keys in (("soft", "How customers feel", SOFT),
@@ -228,7 +284,8 @@ def build_slides(session: WorkspaceSession, model: dict[str, Any]) -> list[dict[
         rows = "".join(
             f'<tr><td>{_e(a["what"])}</td><td>{_e(a["owner"] or "no owner")}</td>'
             f'<td class="{"cxs-overdue" if a["overdue"] else ""}">'
-            f'{"Overdue · " if a["overdue"] else ""}{_e(a["due_date"] or "no date")}</td></tr>'
+            f'{"Overdue · " if a["overdue"] else ""}'
+            f'{_e(format_date(a["due_date"], "no date"))}</td></tr>'
             for a in actions)
         add("actions", "Top actions",
             '<table class="cxs-table"><thead><tr><th>What</th><th>Owner</th><th>Due</th>'

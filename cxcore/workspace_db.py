@@ -1,12 +1,8 @@
 """A workspace's SQLite file: connect to it, bring its schema up to date, create it.
 
 This sits below :mod:`cxcore.accounts` and :mod:`cxcore.workspace` so that creating a workspace
-(an accounts operation) can create and migrate its file without importing the domain.
-
-The list of migration sets is :func:`cxcore.schema.migration_sets`, at the top of the domain
-because every domain module owns its set; it is looked up when a file is first opened (the one
-late-bound import in cxcore, see ``tests/test_layers.py``). When the migrations move out of the
-domain modules into ``cxcore/schema/``, that lookup becomes an ordinary downward import.
+(an accounts operation) can create and migrate its file without importing the domain: the
+migration sets are data in :mod:`cxcore.schema`, one layer down.
 """
 
 from __future__ import annotations
@@ -17,6 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from cxcore import storage
+from cxcore.schema import migration_sets
 
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
@@ -24,8 +21,6 @@ _migrate_lock = threading.Lock()
 
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply every pending workspace migration, in order (upgrades an older file in place)."""
-    from cxcore.schema import migration_sets  # late-bound: the registry imports the domain
-
     for mset in migration_sets():
         mset.apply(db)
 

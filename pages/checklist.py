@@ -41,9 +41,9 @@ st.caption("Six steps to start a customer-experience program, then the stages of
 st.progress(view["total_progress"], text=cl.progress_words(view))
 st.dataframe(pd.DataFrame([{
     "Step": s["number"], "What": s["title"],
-    "Status": s["status"] + (" (set by hand)" if s["overridden"] else ""),
+    "Status": s["status"].capitalize() + (" (set by hand)" if s["overridden"] else ""),
     "Progress": round(s["progress"] * 100), "Evidence": s["evidence_summary"],
-    "Owner": s["owner"], "Due": s["due_date"],
+    "Owner": s["owner"], "Due": shell.day(s["due_date"]),
 } for s in steps]), hide_index=True, width="stretch", column_config={
     "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100,
                                                 format="%d%%")})
@@ -60,7 +60,8 @@ def step_details(step: dict[str, Any]) -> None:
                 f"'{step['suggested_status']}'). Why: {step['override_note']}")
     else:
         st.caption(f"Status follows the evidence: {step['suggested_status']}.")
-    facts = [("Owner", step["owner"]), ("Due", step["due_date"]), ("Notes", step["notes"])]
+    facts = [("Owner", step["owner"]), ("Due", shell.day(step["due_date"])),
+             ("Notes", step["notes"])]
     if any(value for _, value in facts):
         st.text("\n".join(f"{label}: {value}" for label, value in facts if value))
     if not session.can_edit:
@@ -109,7 +110,7 @@ def customer_shoes() -> None:
     """Step 3: experiences of being your own customer."""
     entries = cl.list_shoes_entries(session)
     if entries:
-        st.dataframe(pd.DataFrame([{"Date": e["date"], "What kind": e["kind"],
+        st.dataframe(pd.DataFrame([{"Date": shell.day(e["date"]), "What kind": e["kind"],
                                     "What was done": e["what_was_done"],
                                     "What it felt like": e["how_it_felt"],
                                     "By": e["created_by"]} for e in entries]),

@@ -354,11 +354,15 @@ st.subheader("Export")
 st.write("Download the workspace's data as CSV. Cells that a spreadsheet would run as a formula "
          "(starting with =, +, - or @) are prefixed with ' so they open as plain text.")
 left, right = st.columns([2, 1])
-table = left.selectbox("Table", list(export.EXPORT_TABLES), key="export_table")
+EXPORT_LABELS = {"customers": "Customers", "revenue_events": "Revenue events",
+                 "responses": "Survey responses", "pulse": "Employee pulse (eNPS)"}
+table = left.selectbox("Data", list(export.EXPORT_TABLES), key="export_table",
+                       format_func=lambda t: EXPORT_LABELS.get(t, t.replace("_", " ").capitalize()))
 if right.button("Prepare CSV", key="export_go", icon=":material/download:"):
     state["export_file"] = (table, export.export_csv(session, table))
 prepared = state.get("export_file")
 if prepared is not None:
-    st.download_button(f"Download {prepared[0]}.csv", prepared[1],
+    label = EXPORT_LABELS.get(prepared[0], prepared[0])
+    st.download_button(f"Download {label} (CSV)", prepared[1],
                        file_name=f"{slugify(session.info.name)}-{prepared[0]}.csv",
                        mime="text/csv", key="export_download")

@@ -17,7 +17,8 @@ KEY = shell.cache_key(session)
 @st.cache_data(show_spinner="Preparing the slides…", max_entries=8)
 def cached_slides(_session, key, username: str, today) -> tuple[str, list[dict]]:
     model = report_model.build(_session, today=today)
-    return slides.slide_css(model["branding"]), slides.build_slides(_session, model)
+    css = slides.slide_css(model["branding"]) + slides.controls_css(model["branding"])
+    return css, slides.build_slides(_session, model)
 
 
 css, deck = cached_slides(session, KEY, session.username, date.today())
@@ -45,13 +46,15 @@ def go(step: int) -> None:
     st.session_state[index_key] = max(0, min(len(deck) - 1, index + step))
 
 
+# The controls take the workspace's colours from slides.controls_css through their keys.
 with st.container(horizontal=True, horizontal_alignment="distribute",
-                  vertical_alignment="center"):
-    st.button("Previous", icon=":material/arrow_back:", key="present_prev", shortcut="Left",
-              on_click=go, args=(-1,), disabled=index == 0)
-    st.markdown(f"**{index + 1} of {len(deck)}** · {shell.esc(deck[index]['title'])}")
+                  vertical_alignment="center", key=slides.CONTROL_KEYS["row"]):
+    st.button("Previous", icon=":material/arrow_back:", key=slides.CONTROL_KEYS["previous"],
+              shortcut="Left", on_click=go, args=(-1,), disabled=index == 0)
+    with st.container(key=slides.CONTROL_KEYS["count"], width="content"):
+        st.markdown(f"**{index + 1} of {len(deck)}** · {shell.esc(deck[index]['title'])}")
     st.button("Next", icon=":material/arrow_forward:", icon_position="right",
-              key="present_next", shortcut="Right", on_click=go, args=(1,),
+              key=slides.CONTROL_KEYS["next"], shortcut="Right", on_click=go, args=(1,),
               disabled=index == len(deck) - 1, type="primary")
-    if st.button("End presentation", icon=":material/close:", key="present_end"):
+    if st.button("End presentation", icon=":material/close:", key=slides.CONTROL_KEYS["end"]):
         shell.stop_presenting()

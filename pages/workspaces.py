@@ -1,8 +1,6 @@
 """Workspaces: create, load the demo, rename, archive, delete, members; people and their
 rights for administrators."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from cxcore import backup, restore, reuse
@@ -69,12 +67,12 @@ def restore_from_backup(ws) -> None:
                        key=f"restore_confirm_{ws.id}")
     if st.button("Restore this backup", type="primary", disabled=not sure):
         result = shell.run_action(
-            lambda: restore.restore_workspace(acc, ws.id, source["data"], by=username))
+            lambda: restore.restore_workspace(acc, ws.id, source["data"], by=username,
+                                              source_name=source["name"]))
         if result:
             st.session_state.pop(key, None)
             st.session_state[key + "_n"] = st.session_state.get(key + "_n", 0) + 1
-            shell.done(f"Restored from {shell.esc(source['name'])}. The content it replaced is "
-                       f"kept as a snapshot ({shell.esc(Path(result['snapshot']).name)}).")
+            shell.done(shell.esc(result["message"]))
 
 
 if may_create:

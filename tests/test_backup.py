@@ -8,6 +8,7 @@ import os
 import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -85,10 +86,29 @@ def test_restore_round_trip_gives_equal_tables(accounts, workspace, owner_sessio
     assert names == ["Kept"]
 
 
+def test_restore_message_gives_the_snapshot_time_in_the_workspace_zone(
+        accounts, workspace, owner_session, tmp_path, monkeypatch):
+    from cxcore import locale_settings
+
+    locale_settings.set_locale(owner_session, timezone_name="Europe/Berlin")
+    saved = backup.backup_to(workspace.path, tmp_path / "saved.db")
+    result = restore.restore_workspace(accounts, workspace.id, saved, by="owner",
+                                       source_name="saved.db")
+    taken = datetime.fromisoformat(result["snapshot_taken_at"])
+    assert taken.tzinfo is not None
+    # e.g. taken at 09:14 UTC on 2 Dec -> "2 Dec 2026 10:14 CET" (Berlin is UTC+1 in winter)
+    local = taken.astimezone(ZoneInfo("Europe/Berlin"))
+    words = f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"
+    assert result["message"] == (
+        f"Restored from saved.db (a backup of 'Acme'). The content it replaced is kept as a "
+        f"snapshot taken {words}; restore it the same way for {backup.retention_days()} days.")
+    assert ".db" not in result["message"].split("snapshot taken")[1]  # no file name
+
+
 def test_restore_migrates_an_older_file(accounts, workspace, tmp_path):
     old = tmp_path / "old.db"
     db = storage.connect(old)
-    from cxcore import workspace_core
+    from cxcore.schema import workspace as workspace_core
 
     workspace_core.migrations.apply(db)  # only the first migration set: an old schema
     db["settings"].insert({"key": "name", "value": "Old one"})

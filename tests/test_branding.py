@@ -7,6 +7,8 @@ import struct
 import zlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cxcore import branding, reuse
 from cxcore import workspace as wsmod
@@ -133,6 +135,41 @@ def test_svg_refused(bad, reason, editor_session):
 def test_text_colour_reads_on_background():
     assert branding.text_colour("#1f3a5f") == "#ffffff"
     assert branding.text_colour("#ffee88") == "#1d2433"
+    # mid grey: white gives 4.48 and the ink 3.8, so pure black (4.69) is used
+    assert branding.text_colour("#777777") == "#000000"
+
+
+def test_contrast_ratio_hand_computed():
+    assert branding.contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert branding.contrast("#ffffff", "#ffffff") == pytest.approx(1.0)
+    # #777777: channel 0x77/255 = 0.4667 -> ((0.4667 + 0.055) / 1.055) ** 2.4 = 0.1845;
+    # against white (1.05) / (0.1845 + 0.05) = 4.48
+    assert branding.luminance("#777777") == pytest.approx(0.1845, abs=1e-4)
+    assert branding.contrast("#777777", "#ffffff") == pytest.approx(4.478, abs=1e-3)
+
+
+def test_readable_on_darkens_only_what_needs_it():
+    assert branding.readable_on("#1F3A5F") == "#1f3a5f"  # 11.5:1 already
+    # #ffee88 on white is 1.2:1; mixed halfway with black (#807744) it reaches 4.53:1
+    assert branding.readable_on("#ffee88") == "#807744"
+    assert branding.readable_on("#ffee88", "#000000") == "#ffee88"  # fine on black
+    # white: mixed 50 % with black (#808080) is 3.95:1, 55 % (#737373) 4.74:1
+    assert branding.readable_on("#ffffff") == "#737373"
+
+
+hex_colours = st.integers(0, 0xFFFFFF).map(lambda v: f"#{v:06x}")
+
+
+@given(hex_colours)
+def test_every_background_gets_readable_text(colour):
+    assert branding.contrast(branding.text_colour(colour), colour) >= branding.MIN_CONTRAST
+
+
+@given(hex_colours, hex_colours, st.sampled_from([3.0, 4.5]))
+def test_readable_on_always_reaches_the_minimum(colour, background, minimum):
+    # black reaches 4.6:1 on any background lighter than 0.18, white on any darker one
+    shade = branding.readable_on(colour, background, minimum)
+    assert branding.contrast(shade, background) >= minimum
 
 
 def test_copy_setup_carries_branding(accounts, owner_session):

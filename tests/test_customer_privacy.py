@@ -142,6 +142,8 @@ def test_erasure_leaves_no_trace_and_keeps_the_numbers(owner_session, editor_ses
         2, 2, 1, 1)
 
     text, blobs = all_text(session.db)
+    # The anonymous id is random hex: it may contain "c1" by chance, and is no trace.
+    text = text.replace(anon, "")
     secrets = ["Zoé Martin", "Zéphyrine", "quincaillier", "Bartholomew", "Quentinovich",
                "Xylophonist", "Très bon conseil", "c1"]
     for secret in secrets:

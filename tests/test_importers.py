@@ -482,7 +482,7 @@ def test_journey_step_names_resolve_in_a_workspace(editor_session):
 
 
 def test_progress_is_reported(editor_session, monkeypatch):
-    monkeypatch.setattr(im, "INSERT_CHUNK", 2)
+    monkeypatch.setattr(im.base, "INSERT_CHUNK", 2)
     seen = []
     data = b"date,enps\n" + b"".join(b"2024-01-0%d,%d\n" % (i, i) for i in range(1, 6))
     im.commit_import(editor_session, im.prepare_import("pulse", data), progress=seen.append)
@@ -490,7 +490,7 @@ def test_progress_is_reported(editor_session, monkeypatch):
 
 
 def test_problem_list_is_capped(monkeypatch):
-    monkeypatch.setattr(im, "MAX_PROBLEMS", 5)
+    monkeypatch.setattr(im.base, "MAX_PROBLEMS", 5)
     data = b"date,enps\n" + b"2024-01-01,lots\n" * 20
     preview = im.prepare_import("pulse", data)
     assert len(preview.problems) == 5 and preview.problem_count == 20

@@ -39,7 +39,7 @@ def test_step_four_progress_from_interview_log(app_page, editor_session):
     assert "Evidence: 3 customer interviews logged (target 10)." in texts(at)
     steps = at.dataframe[0].value
     assert steps.loc[steps["Step"] == 4, "Progress"].item() == 30
-    assert "in progress" in steps.loc[steps["Step"] == 4, "Status"].item()
+    assert "In progress" in steps.loc[steps["Step"] == 4, "Status"].item()
 
 
 def test_viewer_sees_no_edit_controls(app_page, editor_session):

@@ -120,6 +120,11 @@ def test_export_prepares_a_download(app_page):
     at.run()
     assert not at.exception
     assert at.session_state["export_file"][0] == "customers"
+    # the picker names the data as people do, not by table name
+    assert at.selectbox(key="export_table").options == [
+        "Customers", "Revenue events", "Survey responses", "Employee pulse (eNPS)"]
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert "Download Customers (CSV)" in labels
 
 
 def test_viewer_is_refused(app_page):

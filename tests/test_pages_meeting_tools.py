@@ -95,12 +95,43 @@ def test_compare_lists_every_workspace_and_anonymises(app_page, accounts, worksp
     assert set(frame["Client"]) == {"Acme", "Brightside Appliances (demo)", "Globex"}
     demo_row = frame[frame["Client"] == "Brightside Appliances (demo)"].iloc[0]
     assert demo_row["NPS 95 % interval"].count(" to ") == 1
-    assert frame[frame["Client"] == "Acme"].iloc[0]["NPS 95 % interval"] == ""  # no data
+    acme = frame[frame["Client"] == "Acme"].iloc[0]
+    assert (acme["NPS 95 % interval"], acme["NPS"]) == ("no data", "no data")
+    assert acme["Period"] == "no dated data yet"
+    assert demo_row["Period"].startswith("20")  # its own latest complete quarter
     at.toggle(key="compare_anonymise").set_value(True).run()
     assert not at.exception
     names = list(at.dataframe[0].value["Client"])
     assert "Acme" in names and "Globex" not in names
     assert sorted(n for n in names if n != "Acme") == ["Client A", "Client B"]
+
+
+def test_compare_each_latest_or_the_same_period(app_page, accounts, workspace, owner_session):
+    from cxcore import workspace as wsmod
+
+    # Acme answered in 2026-Q2 (NPS: 2 promoters, 1 detractor = +33); Globex in 2025-Q1 only
+    owner_session.db["responses"].insert_all(
+        {"date": d, "nps": n, "row_hash": f"a{i}"}
+        for i, (d, n) in enumerate([("2026-04-02", 10), ("2026-05-02", 9), ("2026-06-30", 2)]))
+    globex = accounts.create_workspace("Globex", by="owner")
+    session = wsmod.open_session(accounts, globex.id, "owner")
+    session.db["responses"].insert_all(
+        {"date": d, "nps": n, "row_hash": f"g{i}"}
+        for i, (d, n) in enumerate([("2025-01-02", 10), ("2025-03-31", 7)]))
+    session.close()
+    at = app_page("pages/compare.py", user="owner")
+    assert not at.exception
+    frame = at.dataframe[0].value.set_index("Client")
+    assert frame.loc["Acme", "Period"] == "2026-Q2" and frame.loc["Acme", "NPS"] == "+33"
+    assert frame.loc["Globex", "Period"] == "2025-Q1" and frame.loc["Globex", "NPS"] == "+50"
+    assert any("each client's latest complete quarter" in c.value for c in at.caption)
+    at.radio(key="compare_mode").set_value("same").run()
+    assert not at.exception
+    at.selectbox(key="compare_period_quarter").set_value("2026-Q2").run()
+    frame = at.dataframe[0].value.set_index("Client")
+    assert frame.loc["Acme", "NPS"] == "+33"
+    assert frame.loc["Globex", "NPS"] == "no data"
+    assert frame.loc["Globex", "Period"] == "not covered (data: 2 Jan 2025 to 31 Mar 2025)"
 
 
 def test_compare_shows_only_the_users_workspaces(app_page, accounts, workspace):

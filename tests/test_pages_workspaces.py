@@ -137,11 +137,17 @@ def test_download_uses_the_backup_api_and_owner_restores_with_confirmation(
     next(c for c in at.checkbox if c.label.startswith("Yes, replace")).check().run()
     button(at, "Restore this backup").click().run()
     assert not at.exception
-    assert any("Restored from acme.db" in plain(s.value) for s in at.success)
+    message = next(plain(s.value) for s in at.success if "Restored from acme.db" in
+                   plain(s.value))
     names = [r[0] for r in session.db.execute("select interviewee from interviews")]
     assert names == ["In the backup"]
     snaps = backup.list_snapshots(workspace.path)
     assert [s["reason"] for s in snaps] == ["before-restore"]
+    # the snapshot is named by when it was taken, in the workspace's zone, not by its file
+    from cxcore import locale_settings
+
+    taken = locale_settings.format_time(snaps[0]["taken_at"], session)
+    assert f"kept as a snapshot taken {taken}" in message and "before-restore" not in message
     conn = sqlite3.connect(snaps[0]["file"])
     assert conn.execute("select count(*) from interviews").fetchone()[0] == 2
     conn.close()

@@ -174,6 +174,11 @@ def test_pptx_slides_titles_pictures_native_table_and_notes(demo_session):
             assert sh.top + sh.height <= prs.slide_height, (s.shapes.title.text, sh.name)
     footer = " ".join(sh.text_frame.text for sh in card.shapes if sh.has_text_frame)
     assert "North Star Consulting" in footer
+    # dates in the workspace's format, not ISO
+    since = slides["Since the last meeting"].notes_slide.notes_text_frame.text
+    assert "Compared from Q3 review (15 Oct 2026) to 20 Nov 2026." in since
+    due = [actions.cell(r, 3).text for r in range(1, len(actions.rows))]
+    assert due and not [d for d in due if re.search(r"\d{4}-\d{2}-\d{2}", d)]
 
 
 def test_empty_workspace_deck_and_pdf_say_so(owner_session):

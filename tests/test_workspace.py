@@ -8,10 +8,11 @@ import threading
 
 import pytest
 
-from cxcore import storage, workspace_core
+from cxcore import storage
 from cxcore import workspace as wsmod
 from cxcore.errors import NotFound, PermissionDenied
 from cxcore.schema import migration_sets
+from cxcore.schema import workspace as workspace_core
 
 
 def test_connect_sets_wal_foreign_keys_and_busy_timeout(tmp_path):

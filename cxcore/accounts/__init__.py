@@ -38,12 +38,12 @@ from cxcore.accounts.tables import (
     SYSTEM,
     SYSTEM_ROLE,
     USERNAME_RE,
-    migrations,
     role_at_least,
 )
 from cxcore.accounts.users import UserAccounts
 from cxcore.accounts.workspaces import WorkspaceAccounts, WorkspaceInfo
 from cxcore.clock import now_iso  # also imported from here by older code
+from cxcore.schema.accounts import migrations
 
 __all__ = [
     "DEFAULT_COOKIE_EXPIRY_DAYS", "MAX_PASSWORD_LENGTH", "MAX_WORKSPACE_NAME",

@@ -22,8 +22,9 @@ table still references is refused with a message naming how many rows refer to i
 
 The package, one module per concept (each name below is importable from ``cxcore.journeys``):
 
-- :mod:`~cxcore.journeys.tables`: the tables (the ``cxcore.journeys`` migration set) and the
-  fixed vocabularies (healths, stages, actor kinds, action statuses);
+- :mod:`~cxcore.journeys.tables`: the fixed vocabularies (the tables themselves are the
+  ``cxcore.journeys`` set in :mod:`cxcore.schema.journeys`): healths, stages, actor kinds, action
+  statuses;
 - :mod:`~cxcore.journeys.base`: field checks, lookups, step references and the low-level writes
   of parts and their history, shared by the modules below;
 - :mod:`~cxcore.journeys.model`: journeys, steps and actors;
@@ -86,7 +87,6 @@ from cxcore.journeys.tables import (
     HEALTHS,
     MAX_TEXT,
     STAGES,
-    migrations,
 )
 from cxcore.journeys.templates import TEMPLATES, copy_journey, create_from_template
 
@@ -124,7 +124,6 @@ __all__ = [
     "list_journeys",
     "list_parts",
     "list_steps",
-    "migrations",
     "move_actor",
     "move_step",
     "remove_actor",

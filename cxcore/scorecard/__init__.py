@@ -43,8 +43,6 @@ Definitions (the docstrings of the functions below repeat the ones they compute)
 
 from __future__ import annotations
 
-from typing import Any
-
 from cxcore.period import DAYS_PER_MONTH, Period, add_months, parse_period, previous_period
 from cxcore.scorecard.base import (
     NET_AMOUNT,
@@ -178,7 +176,6 @@ __all__ = [
     "format_value",
     "metric_interval_text",
     "metric_with_interval",
-    "migrations",
     "monthly_trend",
     "next_day",
     "parse_period",
@@ -198,12 +195,3 @@ __all__ = [
     "value_by_nps_group",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    # The migration set is loaded on first use: it needs sqlite_utils (and so pandas), which
-    # the scorecard's read path does without.
-    if name == "migrations":
-        from cxcore.scorecard.tables import migrations
-
-        return migrations
-    raise AttributeError(f"module 'cxcore.scorecard' has no attribute {name!r}")

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from cxcore.period import Period
+from cxcore.rollups import NET_AMOUNT, RAW_FINGERPRINT_SQL  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
 
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from cxcore.workspace import WorkspaceSession
 
 NOT_SET = "(not set)"  # the breakdown group of records without a segment or channel
-NET_AMOUNT = "iif(kind in ('downgrade', 'refund'), -abs(amount), amount)"
 
 
 def _window(period: Period, column: str = "date") -> tuple[str, list[Any]]:
@@ -34,15 +34,6 @@ def _filters(segment: str | None, channel: str | None,
             params.append(value)
     return (" and ".join(clauses) or "1"), params
 
-
-
-#: What the rollups of :mod:`cxcore.rollups` were computed from: row counts and the newest ids
-#: of the raw tables, stored with every refresh. Rows written around the write paths (a test,
-#: a script) change it, and the scorecard then reads the raw rows until the rollups are
-#: rebuilt, so its numbers are right either way.
-RAW_FINGERPRINT_SQL = ("select (select count(*) from responses), (select max(id) from responses), "
-                       "(select count(*) from revenue_events), "
-                       "(select max(id) from revenue_events), (select count(*) from customers)")
 
 
 def rollups_fresh(db: sqlite3.Connection | Any) -> bool:

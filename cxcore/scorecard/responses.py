@@ -8,16 +8,8 @@ from typing import Any
 
 from cxcore import metrics as m
 from cxcore.period import Period
+from cxcore.rollups import RESPONSE_AGGREGATE
 from cxcore.scorecard.base import _filters, _i, _window
-
-RESPONSE_AGGREGATE = (
-    "count(*) as responses, sum(nps >= 9) as promoters, sum(nps between 7 and 8) as passives, "
-    "sum(nps <= 6) as detractors, count(csat) as csat_n, sum(csat >= 4) as csat_top2, "
-    "count(ces) as ces_n, sum(ces) as ces_sum, sum(ces * ces) as ces_sumsq, "
-    "sum(ces >= 5) as ces_easy, count(effectiveness) as eff_n, sum(effectiveness) as eff_sum, "
-    "count(ease) as ease_n, sum(ease) as ease_sum, count(emotion) as emo_n, "
-    "sum(emotion) as emo_sum")
-
 
 #: :data:`RESPONSE_AGGREGATE` summed over the day rollup (``rollup_responses`` of
 #: :mod:`cxcore.rollups`), which holds those measures per day × segment × channel × step.

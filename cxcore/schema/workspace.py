@@ -1,4 +1,7 @@
-"""Tables every workspace has: settings, and the activity log (who changed what, when)."""
+"""Tables every workspace has: settings, and the activity log (who changed what, when).
+
+The ``cxcore.workspace`` migration set. Never edit an applied migration; append a new one.
+"""
 
 from __future__ import annotations
 

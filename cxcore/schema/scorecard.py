@@ -1,5 +1,7 @@
-"""The scorecard's own schema: covering indexes its aggregates read (migration set
-``cxcore.scorecard``)."""
+"""The scorecard's covering indexes (see :mod:`cxcore.scorecard`).
+
+The ``cxcore.scorecard`` migration set. Never edit an applied migration; append a new one.
+"""
 
 from __future__ import annotations
 
