@@ -11,6 +11,16 @@ from cxcore.period import Period, add_months
 from cxcore.scorecard.base import NET_AMOUNT, _filters
 
 
+def _customer_filter(segment: str | None, channel: str | None, params: dict[str, Any]) -> str:
+    """The ``and customer_id in (...)`` clause for a segment/channel filter (empty without one),
+    adding its named parameters to ``params``."""
+    if segment is None and channel is None:
+        return ""
+    fwhere, _ = _filters(segment, channel, named=True)
+    params.update({k: v for k, v in (("segment", segment), ("channel", channel))
+                   if v is not None})
+    return f" and customer_id in (select id from customers where {fwhere})"
+
 def _revenue_windows(period: Period, as_of: str | None) -> tuple[str, str, str] | None:
     """(base start, period start, period end) for GRR/NRR; ``all`` = last 12 months of data.
 
@@ -42,12 +52,7 @@ def _revenue_sql(period: Period, windows: tuple[str, str, str], segment: str | N
     params: dict[str, Any] = {"base_start": base_start[:7], "start": start[:7],
                               "end": end[:7]}
     lower = "1" if period.is_all else "month >= :base_start and month < :end"
-    cust_filter = ""
-    if segment is not None or channel is not None:
-        fwhere, _ = _filters(segment, channel, named=True)
-        cust_filter = f" and customer_id in (select id from customers where {fwhere})"
-        params.update({k: v for k, v in (("segment", segment), ("channel", channel))
-                       if v is not None})
+    cust_filter = _customer_filter(segment, channel, params)
     if period.is_all:
         period_sums = "sum(net) as p, sum(n) as pn, sum(iif(kind = 'upsell', amount, null)) as up"
     else:
@@ -82,13 +87,8 @@ def _revenue_events_sql(period: Period, windows: tuple[str, str, str], segment: 
     """One pass over revenue events grouped by customer: base (R0) and period (R1) revenue."""
     base_start, start, end = windows
     lower = "1" if period.is_all else "date >= :base_start and date < :end"
-    cust_filter = ""
     params: dict[str, Any] = {"base_start": base_start, "start": start, "end": end}
-    if segment is not None or channel is not None:
-        fwhere, _ = _filters(segment, channel, named=True)
-        cust_filter = f" and customer_id in (select id from customers where {fwhere})"
-        params.update({k: v for k, v in (("segment", segment), ("channel", channel))
-                       if v is not None})
+    cust_filter = _customer_filter(segment, channel, params)
     if period.is_all:
         # Whole history: the period's revenue is every event's.
         period_sums = (f"sum({NET_AMOUNT}) as p, count(*) as pn, "

@@ -31,6 +31,19 @@ if TYPE_CHECKING:
     from cxcore.workspace import WorkspaceSession
 
 
+
+def _soft_by_group(db, sql: str, params: dict, keys: tuple[str, ...]) -> dict[str, dict]:
+    """Run a grouped responses statement (its ``grp`` column names the group) and keep
+    ``keys`` of each group's survey metrics (:func:`_soft_metrics`)."""
+    cursor = db.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    out = {}
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        soft = _soft_metrics(row, {})
+        out[row["grp"]] = {k: soft[k] for k in keys}
+    return out
+
 def monthly_trend(session: WorkspaceSession, period: str | Period = "all", *,
                   segment: str | None = None, channel: str | None = None) -> list[dict[str, Any]]:
     """Per calendar month of ``period``: responses, NPS with its adjusted-Wald interval
@@ -46,14 +59,9 @@ def monthly_trend(session: WorkspaceSession, period: str | Period = "all", *,
     rolled = rollups_fresh(db)
     sql, params = _response_sql(per, segment, channel, rolled=rolled,
                                 group_by=f"substr({'day' if rolled else 'date'}, 1, 7)")
-    cursor = db.execute(sql, params)
-    names = [c[0] for c in cursor.description]
-    for values in cursor.fetchall():
-        row = dict(zip(names, values, strict=True))
-        soft = _soft_metrics(row, {})
-        months[row["grp"]] = {k: soft[k] for k in (
-            "responses", "nps_n", "nps", "nps_moe", "nps_low", "nps_high", "csat_pct", "csat_n",
-            "ces_mean", "promoters_pct", "detractors_pct")}
+    months.update(_soft_by_group(db, sql, params, (
+        "responses", "nps_n", "nps", "nps_moe", "nps_low", "nps_high", "csat_pct", "csat_n",
+        "ces_mean", "promoters_pct", "detractors_pct")))
     cust_filter, cparams = "", []
     if segment is not None or channel is not None:
         fwhere, cparams = _filters(segment, channel)
@@ -120,14 +128,9 @@ def breakdown(session: WorkspaceSession, by: str, period: str | Period = "all"
     groups: dict[str, dict[str, Any]] = {}
     group = f"coalesce(nullif({by}, ''), '{NOT_SET}')"
     sql, params = _response_sql(per, None, None, group_by=group, rolled=rollups_fresh(db))
-    cursor = db.execute(sql, params)
-    names = [c[0] for c in cursor.description]
-    for values in cursor.fetchall():
-        row = dict(zip(names, values, strict=True))
-        soft = _soft_metrics(row, {})
-        groups[row["grp"]] = {k: soft[k] for k in (
-            "responses", "nps_n", "nps", "nps_moe", "nps_low", "nps_high", "csat_pct",
-            "ces_mean")}
+    groups.update(_soft_by_group(db, sql, params, (
+        "responses", "nps_n", "nps", "nps_moe", "nps_low", "nps_high", "csat_pct",
+        "ces_mean")))
     _, hi = data_range(session)
     as_of_end = (date.fromisoformat(hi) + timedelta(days=1)).isoformat() if hi else "9999-12-31"
     sql, cparams = _customer_sql(per, as_of_end, None, None)
