@@ -109,7 +109,7 @@ def customer_timeline(session: WorkspaceSession, customer_id: str) -> dict[str, 
     timeline = []
     if customer.get("start_date"):
         timeline.append({"date": customer["start_date"], "kind": "became a customer",
-                         "summary": f"Customer since {customer['start_date']}", "ref": None})
+                         "summary": "Start of the customer relationship", "ref": None})
     if customer.get("end_date"):
         timeline.append({"date": customer["end_date"], "kind": "left",
                          "summary": "Stopped being a customer", "ref": None})
